@@ -1,0 +1,240 @@
+"""The sandbox worker: the only place student code runs.
+
+Started by grader.sandbox as ``python -I -B _worker.py PROTO_FD EXERCISES_DIR FORBIDDEN_JSON``.
+It reads one request (a JSON line of calls) from stdin, imports the student's modules, makes the
+calls in order, and writes one JSON event per line to PROTO_FD. It decides nothing: the judge,
+in another process, compares what comes back with the reference.
+
+Student code here can do anything Python allows; the audit hook below only turns the honest
+mistakes and the obvious tricks (writing files, reading the reference solutions, spawning
+processes) into clear errors. Whatever it does, it can only change its own answers.
+"""
+
+import os
+import sys
+
+# Our own folder must not be importable as top-level modules by student code.
+del sys.path[0]
+
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import traceback  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STDOUT_CAP = 4000  # characters of a call's printed output kept for the feedback
+
+
+def _load(name, filename):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+class CappedWriter(io.TextIOBase):
+    """Keeps the first STDOUT_CAP characters written and counts the rest (floods stay cheap)."""
+
+    def __init__(self):
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = STDOUT_CAP - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n... ({self.dropped} more characters not shown)"
+        return out
+
+
+def install_guard(allowed_write_dir, forbidden_dirs):
+    """An audit hook (it cannot be removed once added) that refuses the obvious escapes."""
+    allowed = os.path.realpath(allowed_write_dir) + os.sep
+    forbidden = [os.path.realpath(d) + os.sep for d in forbidden_dirs]
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    blocked_prefixes = ("subprocess.", "os.exec", "os.posix_spawn", "os.spawn", "pty.", "ctypes.")
+    blocked = {"os.system", "os.fork", "os.forkpty", "os.kill", "os.killpg", "socket.connect",
+               "socket.bind", "socket.sendto", "webbrowser.open"}
+    changes = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.truncate", "os.chmod",
+               "os.chown", "os.link", "os.symlink", "os.utime", "shutil.rmtree", "shutil.move",
+               "shutil.copyfile", "os.replace"}
+
+    def where(path):
+        try:
+            return os.path.realpath(os.fsdecode(path))
+        except Exception:  # noqa: BLE001 - an odd path object: judge it by its text
+            return str(path)
+
+    def hook(event, args):
+        if event == "open":
+            path, mode, flags = args
+            if path is None or isinstance(path, int):
+                return
+            real = where(path)
+            if any((real + os.sep).startswith(f) for f in forbidden):
+                raise PermissionError(
+                    f"reading {path} is not allowed while grading (the reference solutions "
+                    "and the grader's own files are off limits)"
+                )
+            writing = (mode is not None and any(c in str(mode) for c in "wax+")) or (
+                mode is None and isinstance(flags, int) and flags & write_flags
+            )
+            if writing and not (real + os.sep).startswith(allowed):
+                raise PermissionError(f"writing files ({path}) is not allowed while grading")
+        elif event == "import":
+            name = args[0] or ""
+            if name.split(".")[0] in ("solutions", "grader"):
+                raise ImportError(f"importing `{name}` is not allowed while grading")
+        elif event in blocked or event.startswith(blocked_prefixes):
+            raise PermissionError(f"`{event}` is not allowed while grading")
+        elif event in changes:
+            paths = [a for a in args if isinstance(a, str | bytes | os.PathLike)]
+            if not all((where(p) + os.sep).startswith(allowed) for p in paths):
+                raise PermissionError(f"`{event}` outside the scratch folder is not allowed")
+
+    sys.addaudithook(hook)
+
+
+def student_traceback(exc, exercises_dir):
+    """The exception formatted with only the student's own frames."""
+    prefix = os.path.realpath(exercises_dir) + os.sep
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__)
+        if os.path.realpath(f.filename).startswith(prefix)
+    ]
+    lines = traceback.format_list(frames) if frames else []
+    head = "Traceback (most recent call last):\n" if lines else ""
+    return head + "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+
+
+def last_student_function(exc, exercises_dir):
+    prefix = os.path.realpath(exercises_dir) + os.sep
+    name = ""
+    for f in traceback.extract_tb(exc.__traceback__):
+        if os.path.realpath(f.filename).startswith(prefix):
+            name = f.name
+    return name
+
+
+def main():
+    proto_fd = int(sys.argv[1])
+    exercises_dir = sys.argv[2]
+    forbidden = json.loads(sys.argv[3])
+    out = os.fdopen(proto_fd, "w", encoding="utf-8", buffering=1)
+
+    protocol = _load("_mlab_protocol", "protocol.py")
+    surfaces = _load("_mlab_surfaces", "surfaces.py")
+    import numpy as np  # noqa: F401 - imported before the guard so numpy can load its parts
+
+    def send(obj):
+        out.write(protocol.dumps(obj) + "\n")
+        out.flush()
+
+    # Limits the student cannot raise back: memory and the size of any file written.
+    gib = 1 << 30
+    for limit, value in ((resource.RLIMIT_AS, 4 * gib), (resource.RLIMIT_FSIZE, 1 << 20)):
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    request = json.loads(sys.stdin.readline())
+    sys.stdin = io.StringIO("")  # a student's input() gets EOF at once instead of hanging
+    send({"event": "ready"})
+
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, exercises_dir)
+    install_guard(os.getcwd(), forbidden)
+
+    modules = {}
+    for call in request["calls"]:
+        name = call["module"]
+        if name not in modules:
+            send({"event": "import", "module": name})
+            capture = CappedWriter()
+            sys.stdout = sys.stderr = capture
+            try:
+                modules[name] = (importlib.import_module(name), None)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit at import is theirs too
+                modules[name] = (None, {
+                    "type": type(exc).__name__,
+                    "message": student_traceback(exc, exercises_dir),
+                })
+            finally:
+                sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            send({"event": "imported", "module": name, "stdout": capture.text()})
+        module, import_error = modules[name]
+        send(run_call(call, module, import_error, protocol, surfaces, exercises_dir))
+    send({"event": "done"})
+    # Skip interpreter shutdown: atexit handlers and finalizers a student registered never run.
+    os._exit(0)
+
+
+def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
+    import numpy as np
+
+    result = {"event": "result", "id": call["id"]}
+    if import_error is not None:
+        result.update(status="import_error", error=import_error)
+        return result
+    func = getattr(module, call["func"], None)
+    if not callable(func):
+        result.update(status="missing", error={"type": "AttributeError", "message": ""})
+        return result
+    args = [protocol.decode_arg(a, surfaces.grad_fn_from_spec) for a in call["args"]]
+    kwargs = {k: protocol.decode_arg(v, surfaces.grad_fn_from_spec)
+              for k, v in call["kwargs"].items()}
+    before = {str(i): a.copy() for i, a in enumerate(args) if hasattr(a, "copy")}
+    before.update({k: a.copy() for k, a in kwargs.items() if hasattr(a, "copy")})
+    capture = CappedWriter()
+    sys.stdout = sys.stderr = capture
+    try:
+        value = func(*args, **kwargs)
+        encoded = protocol.encode_returned(value)
+        result.update(status="ok", value=encoded)
+    except NotImplementedError as exc:
+        result.update(status="not_implemented", error={
+            "type": "NotImplementedError",
+            "message": student_traceback(exc, exercises_dir),
+            "function": last_student_function(exc, exercises_dir),
+        })
+    except SystemExit as exc:
+        result.update(status="exit", error={"type": "SystemExit", "message": f"sys.exit({exc.code!r})"})
+    except BaseException as exc:  # noqa: BLE001 - anything the student raises is reported
+        result.update(status="raised", error={
+            "type": type(exc).__name__,
+            "message": student_traceback(exc, exercises_dir),
+        })
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    mutated = []
+    for key, old in before.items():
+        new = args[int(key)] if key.isdigit() else kwargs[key]
+        try:
+            same = bool(np.array_equal(old, new, equal_nan=True))
+        except Exception:  # noqa: BLE001 - a replaced or broken array counts as changed
+            same = False
+        if not same:
+            mutated.append(key)
+    result["mutated"] = mutated
+    result["stdout"] = capture.text()
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The course: where it lives on disk and which exercises it has (from course.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+METADATA = Path(__file__).with_name("course.toml")
+FORMAT_VERSION = 1
+
+
+class CourseError(Exception):
+    """The course could not be found or its metadata is broken."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One function a student implements."""
+
+    name: str
+    file: str
+    points: float
+    hints: tuple[str, ...]
+
+    @property
+    def module(self) -> str:
+        return self.file.removesuffix(".py")
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course on disk: its root folder and its exercises in order."""
+
+    root: Path
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    def exercise(self, name: str) -> Exercise:
+        for ex in self.exercises:
+            if ex.name == name:
+                return ex
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [ex.name for ex in self.exercises]
+
+
+def load_exercises(path: Path = METADATA) -> tuple[Exercise, ...]:
+    """Read the exercise list; raises CourseError naming the file on any problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CourseError(f"cannot read {path}: {exc}") from exc
+    if data.get("format_version") != FORMAT_VERSION:
+        raise CourseError(f"{path}: format_version must be {FORMAT_VERSION}")
+    exercises = []
+    for i, entry in enumerate(data.get("exercises", []), 1):
+        try:
+            exercises.append(
+                Exercise(
+                    name=str(entry["name"]),
+                    file=str(entry["file"]),
+                    points=float(entry["points"]),
+                    hints=tuple(str(h) for h in entry.get("hints", ())),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CourseError(f"{path}: exercise #{i} is missing or has a bad {exc}") from exc
+    if not exercises:
+        raise CourseError(f"{path}: lists no exercises")
+    return tuple(exercises)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that has an `exercises/` folder."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "exercises").is_dir():
+            return folder
+    raise CourseError(
+        f"no exercises/ folder in {start} or any folder above it. "
+        "Run grader from inside the course folder, or pass --path DIR"
+    )
+
+
+def load_course(path: Path | None = None, cwd: Path | None = None) -> Course:
+    """Locate the course (``--path`` or the nearest ancestor of cwd) and load its exercises.
+
+    ``path`` may be the course root or its ``exercises/`` folder itself.
+    """
+    if path is not None:
+        path = path.resolve()
+        if not path.is_dir():
+            raise CourseError(f"--path {path} is not a folder")
+        root = path.parent if path.name == "exercises" else path
+        if not (root / "exercises").is_dir():
+            raise CourseError(f"{path} has no exercises/ folder. Pass the course folder")
+    else:
+        root = find_root(cwd or Path.cwd())
+    return Course(root=root, exercises=load_exercises())

@@ -1,0 +1,186 @@
+"""Plain-data messages between the judge and the sandbox worker.
+
+Everything that crosses the process boundary is JSON: numbers, strings, and float64 arrays as
+base64 bytes with their shape. Nothing is ever unpickled, so no object a student returns can run
+code in the judge. The worker imports this file by path, before any student code.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_ELEMENTS = 1_000_000  # a returned array larger than this is not sent back, just described
+MAX_LINE = 64 * 1024 * 1024  # the judge refuses protocol lines longer than this
+
+
+class ProtocolError(Exception):
+    """A message from the worker was not well formed."""
+
+
+def encode_array(array: np.ndarray) -> dict[str, Any]:
+    a = np.ascontiguousarray(array, dtype=np.float64)
+    return {"shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def decode_array(obj: Any) -> np.ndarray:
+    try:
+        shape = tuple(int(n) for n in obj["shape"])
+        raw = base64.b64decode(obj["data"], validate=True)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"bad array message: {exc}") from exc
+    if any(n < 0 for n in shape) or math.prod(shape) * 8 != len(raw):
+        raise ProtocolError("array message: shape does not match data")
+    return np.frombuffer(raw, dtype=np.float64).reshape(shape).copy()
+
+
+# ---- call arguments (judge -> worker) ---------------------------------------------------------
+
+
+def encode_arg(value: Any) -> dict[str, Any]:
+    """Arguments are arrays, plain scalars, or gradient functions described as data."""
+    if isinstance(value, np.ndarray):
+        return {"array": encode_array(value)}
+    if isinstance(value, GradSpec):
+        return {"grad": value.spec}
+    if value is None or isinstance(value, bool | int | float | str):
+        return {"value": value}
+    raise TypeError(f"cannot send {type(value).__name__} to the sandbox")
+
+
+@dataclass(frozen=True)
+class GradSpec:
+    """A gradient function described as plain data (see surfaces.grad_fn_from_spec)."""
+
+    spec: dict[str, Any]
+
+    @staticmethod
+    def surface(name: str) -> GradSpec:
+        return GradSpec({"kind": "surface", "name": name})
+
+    @staticmethod
+    def quadratic(curvatures: np.ndarray) -> GradSpec:
+        return GradSpec({"kind": "quadratic", "curvatures": [float(c) for c in curvatures]})
+
+
+def decode_arg(obj: dict[str, Any], make_grad: Any) -> Any:
+    if "array" in obj:
+        return decode_array(obj["array"])
+    if "grad" in obj:
+        return make_grad(obj["grad"])
+    return obj["value"]
+
+
+# ---- returned values (worker -> judge) --------------------------------------------------------
+
+
+def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
+    """Describe what student code returned, converting with np.asarray(value, dtype=float)."""
+    if value is None:
+        return {"kind": "none"}
+    if depth == 0 and isinstance(value, tuple | list):
+        items = list(value)
+        arrays = [x for x in items if isinstance(x, np.ndarray)]
+        return {
+            "kind": "seq",
+            "type": type(value).__name__,
+            "items": [encode_returned(x, 1) for x in items[:10_001]],
+            "length": len(items),
+            # The same array object appended again and again: the rows alias one another.
+            "aliased": len({id(x) for x in arrays}) < len(arrays),
+        }
+    try:
+        array = np.asarray(value, dtype=float)
+    except Exception:  # noqa: BLE001 - any failure to convert is the student's, described below
+        return {"kind": "other", "type": type(value).__name__, "repr": _short_repr(value)}
+    if array.size > MAX_ELEMENTS:
+        return {"kind": "other", "type": type(value).__name__, "repr": f"array of {array.shape}"}
+    return {"kind": "array", "type": type(value).__name__, "array": encode_array(array)}
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What a student's function returned, rebuilt from plain data in the judge."""
+
+    kind: str  # none | array | seq | other
+    type_name: str = ""
+    array: np.ndarray | None = None
+    items: tuple[Returned, ...] = ()
+    length: int = 0
+    aliased: bool = False
+    text: str = ""
+
+    @staticmethod
+    def decode(obj: Any) -> Returned:
+        if not isinstance(obj, dict):
+            raise ProtocolError("returned value is not an object")
+        kind = obj.get("kind")
+        if kind == "none":
+            return Returned("none", "NoneType")
+        if kind == "array":
+            return Returned("array", str(obj.get("type", "")), array=decode_array(obj["array"]))
+        if kind == "seq":
+            items = tuple(Returned.decode(x) for x in obj.get("items", []))
+            return Returned(
+                "seq",
+                str(obj.get("type", "")),
+                items=items,
+                length=int(obj.get("length", len(items))),
+                aliased=bool(obj.get("aliased", False)),
+            )
+        if kind == "other":
+            return Returned("other", str(obj.get("type", "")), text=str(obj.get("repr", "")))
+        raise ProtocolError(f"unknown returned kind {kind!r}")
+
+    def as_array(self) -> np.ndarray | None:
+        """The value as ``np.asarray(value, dtype=float)`` would see it, or None."""
+        if self.kind == "array":
+            return self.array
+        if self.kind == "seq" and self.items and all(i.kind == "array" for i in self.items):
+            shapes = {i.array.shape for i in self.items}  # type: ignore[union-attr]
+            if len(shapes) == 1:
+                return np.stack([i.array for i in self.items])  # type: ignore[misc]
+        if self.kind == "seq" and not self.items:
+            return np.zeros((0,))
+        return None
+
+    def describe(self) -> str:
+        """A short human description: 'None', 'a tuple of 2 items', 'an array of shape (3, 2)'."""
+        if self.kind == "none":
+            return "None"
+        if self.kind == "seq":
+            return f"a {self.type_name} of {self.length} item{'s' * (self.length != 1)}"
+        if self.kind == "array":
+            shape = self.array.shape  # type: ignore[union-attr]
+            if shape == ():
+                return f"the number {self.array.item():g}"  # type: ignore[union-attr]
+            return f"an array of shape {shape}"
+        return f"a {self.type_name} ({self.text})"
+
+
+def dumps(obj: Any) -> str:
+    # allow_nan: a student's NaN/inf travel inside base64 arrays, never as JSON numbers, but
+    # scalar arguments may legitimately be inf (say, max_steps) in future cases.
+    return json.dumps(obj, separators=(",", ":"), allow_nan=True)
+
+
+def loads(line: bytes | str) -> Any:
+    if len(line) > MAX_LINE:
+        raise ProtocolError("message too long")
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise ProtocolError(f"not JSON: {exc}") from exc

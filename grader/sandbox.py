@@ -1,0 +1,301 @@
+"""Run student calls in a separate, disposable process and bring back plain-data outcomes.
+
+The judge never imports student code. It sends a list of calls to ``_worker.py`` and reads one
+event per line back. A call that does not answer within the timeout gets its worker killed; the
+rest of that function's calls are marked the same way (a looping function costs one timeout, not
+one per check) and a fresh worker carries on with the other functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import protocol
+from grader.protocol import ProtocolError, Returned
+
+WORKER = Path(__file__).with_name("_worker.py")
+GRADER_DIR = Path(__file__).parent
+STARTUP_SECONDS = 30.0  # python + numpy start-up; generous because CI machines are shared
+DEFAULT_TIMEOUT = 5.0
+OUTPUT_CAP = 8000  # characters kept of what the worker wrote straight to its stdout/stderr
+
+
+class SandboxError(Exception):
+    """The sandbox itself could not run (not the student's fault)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a student function: module.func(*args, **kwargs)."""
+
+    id: str
+    module: str
+    func: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "module": self.module,
+            "func": self.func,
+            "args": [protocol.encode_arg(a) for a in self.args],
+            "kwargs": {k: protocol.encode_arg(v) for k, v in self.kwargs.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one call.
+
+    status: ok | not_implemented | raised | exit | import_error | missing | timeout | crash
+    """
+
+    status: str
+    value: Returned | None = None
+    error_type: str = ""
+    error: str = ""
+    function: str = ""  # for not_implemented: the student function that raised
+    mutated: tuple[str, ...] = ()
+    stdout: str = ""
+
+
+def run_calls(
+    calls: Sequence[Call],
+    exercises_dir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    forbidden: Iterable[Path] = (),
+) -> dict[str, Outcome]:
+    """Run every call in isolated workers; never raises for anything the student code does."""
+    outcomes: dict[str, Outcome] = {}
+    pending = list(calls)
+    forbidden_dirs = [str(GRADER_DIR), *map(str, forbidden)]
+    while pending:
+        _Worker(pending, exercises_dir.resolve(), timeout, forbidden_dirs, outcomes).run()
+        pending = [c for c in pending if c.id not in outcomes]
+    return outcomes
+
+
+class SandboxRun:
+    """run_calls in a background thread, so the judge can start pytest meanwhile."""
+
+    def __init__(self, calls: Sequence[Call], exercises_dir: Path, **kwargs: Any) -> None:
+        self._result: dict[str, Outcome] | None = None
+        self._error: BaseException | None = None
+
+        def target() -> None:
+            try:
+                self._result = run_calls(calls, exercises_dir, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, daemon=True)
+        self._thread.start()
+
+    def result(self) -> dict[str, Outcome]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+class _Worker:
+    """One worker process over the pending calls; fills `outcomes` as events arrive."""
+
+    def __init__(
+        self,
+        calls: Sequence[Call],
+        exercises_dir: Path,
+        timeout: float,
+        forbidden: list[str],
+        outcomes: dict[str, Outcome],
+    ) -> None:
+        self.calls = list(calls)
+        self.exercises_dir = exercises_dir
+        self.timeout = timeout
+        self.forbidden = forbidden
+        self.outcomes = outcomes
+        self.output = bytearray()
+
+    def run(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="momentum-lab-") as scratch:
+            proto_r, proto_w = os.pipe()
+            out_r, out_w = os.pipe()
+            env = {
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "HOME": scratch,
+                "LANG": "C.UTF-8",
+                "OPENBLAS_NUM_THREADS": "1",
+                "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1",
+            }
+            argv = [
+                sys.executable, "-I", "-B", str(WORKER), str(proto_w),
+                str(self.exercises_dir), json.dumps(self.forbidden),
+            ]  # fmt: skip
+            try:
+                proc = subprocess.Popen(
+                    argv, stdin=subprocess.PIPE, stdout=out_w, stderr=out_w, cwd=scratch,
+                    env=env, pass_fds=(proto_w,), start_new_session=True,
+                )  # fmt: skip
+            except OSError as exc:
+                os.close(proto_r)
+                os.close(out_r)
+                raise SandboxError(f"cannot start the sandbox: {exc}") from exc
+            finally:
+                os.close(proto_w)
+                os.close(out_w)
+            drain = threading.Thread(target=self._drain, args=(out_r,), daemon=True)
+            drain.start()
+            try:
+                self._talk(proc, proto_r)
+            finally:
+                _kill(proc)
+                os.close(proto_r)
+                drain.join(timeout=2)
+
+    def _drain(self, fd: int) -> None:
+        # Keep the first OUTPUT_CAP bytes and throw the rest away, so a flood never fills a pipe.
+        try:
+            while chunk := os.read(fd, 65536):
+                if len(self.output) < OUTPUT_CAP:
+                    self.output += chunk[: OUTPUT_CAP - len(self.output)]
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def _talk(self, proc: subprocess.Popen[bytes], fd: int) -> None:
+        request = json.dumps({"calls": [c.to_json() for c in self.calls]}) + "\n"
+        writer = threading.Thread(target=_write, args=(proc, request.encode()), daemon=True)
+        writer.start()
+        queue = list(self.calls)
+        buffer = b""
+        ready = False
+        importing: str | None = None
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while queue:
+            lines, buffer, eof = _read_lines(fd, buffer, deadline)
+            for line in lines:
+                event = protocol.loads(line)
+                kind = event.get("event") if isinstance(event, dict) else None
+                if kind == "ready":
+                    ready = True
+                elif kind == "import":
+                    importing = str(event.get("module"))
+                elif kind == "imported":
+                    importing = None
+                elif kind == "result" and queue and event.get("id") == queue[0].id:
+                    self.outcomes[queue.pop(0).id] = _outcome(event)
+                elif kind == "done":
+                    queue.clear()
+                else:
+                    raise_protocol = ProtocolError(f"unexpected event {str(event)[:200]}")
+                    self._fail_current(queue, importing, "crash", str(raise_protocol))
+                    return
+                deadline = time.monotonic() + self.timeout
+            if not queue:
+                return
+            if eof or time.monotonic() >= deadline:
+                if not ready:
+                    detail = self.output.decode("utf-8", "replace").strip()
+                    why = "stopped" if eof else f"did not start within {STARTUP_SECONDS:.0f} s"
+                    raise SandboxError(f"the sandbox worker {why}. {detail}".strip())
+                if eof:
+                    code = proc.wait()
+                    self._fail_current(queue, importing, "crash", _exit_reason(code))
+                else:
+                    self._fail_current(queue, importing, "timeout", "")
+                return
+
+    def _fail_current(self, queue: list[Call], importing: str | None, status: str, why: str) -> None:
+        """Mark the call (or the import) that was running, and its siblings, with `status`."""
+        current = queue[0]
+        if importing is not None:
+            victims = [c for c in queue if c.module == importing]
+            where = f"importing exercises/{importing}.py"
+        else:
+            victims = [c for c in queue if (c.module, c.func) == (current.module, current.func)]
+            where = f"calling `{current.func}`"
+        output = self.output.decode("utf-8", "replace")
+        if status == "timeout":
+            message = f"{where} did not finish within {self.timeout:g} s"
+        else:
+            message = f"the process running your code ended while {where}: {why}"
+        for call in victims:
+            self.outcomes[call.id] = Outcome(status, error_type=status, error=message, stdout=output)
+
+
+def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except OSError:
+        pass  # the worker died before reading; the reader reports it
+
+
+def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], bytes, bool]:
+    """Wait until at least one full line, EOF, or the deadline; return the complete lines."""
+    while True:
+        if b"\n" in buffer:
+            *lines, rest = buffer.split(b"\n")
+            return lines, rest, False
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return [], buffer, False
+        readable, _, _ = select.select([fd], [], [], remaining)
+        if not readable:
+            return [], buffer, False
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return [], buffer, True
+        buffer += chunk
+        if len(buffer) > protocol.MAX_LINE:
+            raise ProtocolError("message too long")
+
+
+def _outcome(event: dict[str, Any]) -> Outcome:
+    error = event.get("error") or {}
+    value = event.get("value")
+    return Outcome(
+        status=str(event.get("status")),
+        value=Returned.decode(value) if value is not None else None,
+        error_type=str(error.get("type", "")),
+        error=str(error.get("message", "")),
+        function=str(error.get("function", "")),
+        mutated=tuple(str(m) for m in event.get("mutated", ())),
+        stdout=str(event.get("stdout", "")),
+    )
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"it was killed by {name}"
+    return f"it exited with code {code} (os._exit or a crash in native code?)"
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+    proc.wait()
