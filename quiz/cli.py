@@ -1,0 +1,270 @@
+"""Command line: `quiz`, `quiz run`, `quiz list`, `quiz validate`. The only module that exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from quiz import __version__
+from quiz.bank import BankPathError, bank_files, check_files, default_banks_dir, display_path
+from quiz.checks import ident
+from quiz.draw import plan, select
+from quiz.model import Bank, BankError
+from quiz.results import record, write_atomic
+from quiz.runner import INTERRUPTED, Runner, Session
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("run", "list", "validate")
+
+DESCRIPTION = """\
+A multiple-choice quiz on gradient descent with momentum.
+
+examples:
+  quiz                          take the quiz on the default bank
+  quiz run --tag nesterov       only questions tagged nesterov
+  quiz run --count 5 --seed 7   five questions; the same seed gives the same quiz
+  quiz list                     the questions: id, type, points, tags
+  quiz validate                 check the banks in quiz/banks/ (for instructors)
+"""
+RUN_HELP = """\
+Take the quiz. Answer with a letter (b, B or 2), several for "select all" questions (a,c or
+a c), t/f for true-or-false, or a number (0.001, 1e-3, -0.2). Ctrl-D or Ctrl-C stops; the
+answers given so far are kept in the results file. Exit status: 0, or 130 after Ctrl-C.
+"""
+VALIDATE_HELP = """\
+Check question banks and report every problem as file:line:col: question <id>: what is wrong.
+what to do. Exit status: 0 when every bank is valid, 1 when there are problems.
+"""
+BANKS_ARG_HELP = (
+    "bank files, folders of banks, or bank ids (default: quiz/banks/ of the course you are in, "
+    "else the banks installed with the quiz)"
+)
+RESULTS_HELP = (
+    "write the results (JSON) to FILE; default: quiz-results-<date>-<time>.json in the "
+    "current folder"
+)
+NO_RESULTS_HELP = "do not write a results file"
+INVALID_BANK = (
+    "{count} in the question banks (listed above). Fix them, then check with `quiz validate`"
+)
+
+
+class UsageError(Exception):
+    """A problem with what the user typed or with the files named; exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="quiz", description=DESCRIPTION, formatter_class=fmt)
+    parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,validate}")
+    run = sub.add_parser(
+        "run", help="take the quiz (the default)", description=RUN_HELP, formatter_class=fmt
+    )
+    run.add_argument("banks", nargs="*", metavar="BANK_OR_DIR", help=BANKS_ARG_HELP)
+    run.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only questions with this tag (repeat for several)",
+    )
+    run.add_argument("--count", type=_positive, metavar="N", help="ask at most N questions")
+    run.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed for the question order, choice order and numbers",
+    )
+    run.add_argument(
+        "--no-shuffle", action="store_true", help="keep the questions and choices in bank order"
+    )
+    run.add_argument("--results", type=Path, metavar="FILE", help=RESULTS_HELP)
+    run.add_argument("--no-results", action="store_true", help=NO_RESULTS_HELP)
+    lst = sub.add_parser("list", help="list the questions", description="List the questions.")
+    lst.add_argument("banks", nargs="*", metavar="BANK_OR_DIR", help=BANKS_ARG_HELP)
+    lst.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="only questions with this tag"
+    )
+    val = sub.add_parser(
+        "validate",
+        help="check question banks (for instructors)",
+        description=VALIDATE_HELP,
+        formatter_class=fmt,
+    )
+    val.add_argument(
+        "banks", nargs="*", metavar="PATH", help="bank files or folders (default: quiz/banks/)"
+    )
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _sources(names: list[str]) -> tuple[list[Path], set[str]]:
+    """Files to load, and the bank ids to keep (empty: all). Ids are looked up in quiz/banks/."""
+    if not names:
+        return bank_files([default_banks_dir()]), set()
+    paths, ids = [], set()
+    for name in names:
+        if Path(name).exists() or not ident(name):
+            paths.append(Path(name))
+        else:
+            ids.add(name)
+    if ids:
+        paths.append(default_banks_dir())
+    return bank_files(paths), ids
+
+
+def _load(names: list[str], stderr: TextIO) -> list[Bank]:
+    files, ids = _sources(names)
+    banks, problems = check_files(files)
+    if problems:
+        for problem in problems:
+            print(problem, file=stderr)
+        raise BankError(problems)
+    if ids:
+        missing = ids - {b.id for b in banks}
+        if missing:
+            known = ", ".join(sorted(b.id for b in banks)) or "none"
+            raise UsageError(
+                f"no bank or file named `{sorted(missing)[0]}` (banks: {known}). "
+                "Name a bank id, a .yaml file or a folder"
+            )
+        banks = [b for b in banks if b.id in ids]
+    return banks
+
+
+def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    files = bank_files([Path(p) for p in args.banks] or [default_banks_dir()])
+    banks, problems = check_files(files)
+    for problem in problems:
+        print(problem, file=stdout)
+    if problems:
+        bad_files = len({p.file for p in problems})
+        print(
+            f"Found {_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')}.",
+            file=stdout,
+        )
+        return EXIT_INVALID
+    count = sum(len(b.questions) for b in banks)
+    print(
+        f"OK: {_plural(len(banks), 'bank')}, {_plural(count, 'question')}, no problems.",
+        file=stdout,
+    )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    banks = _load(args.banks, stderr)
+    questions = select([q for b in banks for q in b.questions], args.tag)
+    _require(questions, args.tag)
+    width = max(len(q.id) for q in questions) + 2
+    print(f"{'id':<{width}}{'type':<12}{'points':<8}tags", file=stdout)
+    for q in questions:
+        print(f"{q.id:<{width}}{q.type:<12}{q.points:<8g}{', '.join(q.tags)}", file=stdout)
+    where = ", ".join(f"{b.id} ({b.file})" for b in banks)
+    print(f"\n{_plural(len(questions), 'question')} from {where}", file=stdout)
+    return EXIT_OK
+
+
+def _require(questions: list, tags: list[str]) -> None:
+    if not questions:
+        raise UsageError(
+            f"no question has the tag{'s' if len(tags) > 1 else ''} "
+            f"{', '.join(tags)}. Run `quiz list` to see the tags"
+        )
+
+
+def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    banks = _load(args.banks, stderr)
+    questions = select([q for b in banks for q in b.questions], args.tag)
+    _require(questions, args.tag)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    session = Session(plan(questions, seed, shuffle=not args.no_shuffle, count=args.count), seed)
+    options = {"tags": args.tag, "count": args.count, "shuffle": not args.no_shuffle}
+    target = None
+    if not args.no_results:
+        stamp = session.started.strftime("%Y%m%d-%H%M%S")
+        target = args.results or Path(f"quiz-results-{stamp}.json")
+
+    def save(current: Session) -> None:
+        if target is not None:
+            write_atomic(target, record(current, banks, options))
+
+    try:
+        save(session)  # fail now, not after the last answer, if the file cannot be written
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the results file {target} ({exc.strerror}). "
+            "Choose another place with --results FILE"
+        ) from None
+    titles = ", ".join(b.title for b in banks)
+    stdout.write(
+        f"{titles}: {_plural(len(session.items), 'question')}. Seed {seed} "
+        f"(use --seed {seed} to get the same quiz again).\n"
+        "Type your answer and press Enter. Ctrl-D or Ctrl-C stops; "
+        "answers so far are kept.\n"
+    )
+    color = stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    width = min(100, shutil.get_terminal_size((80, 24)).columns - 1)
+    runner = Runner(stdin, stdout, color=color, width=width, on_answer=save)
+    session = runner.run(session)
+    save(session)
+    if target is not None:
+        stdout.write(f"\nResults saved to {display_path(target.resolve())}\n")
+    stdout.flush()
+    return EXIT_INTERRUPTED if session.status == INTERRUPTED else EXIT_OK
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `quiz` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "run")  # plain `quiz` (with or without run options) takes the quiz
+    stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
+    for stream in (stdout, stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # β and ∇ on a terminal that cannot show them
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args, stdout)
+        if args.command == "list":
+            return _list(args, stdout, stderr)
+        return _run(args, stdin, stdout, stderr)
+    except BankError as exc:
+        count = _plural(len(exc.problems), "problem")
+        print(f"quiz: error: {INVALID_BANK.format(count=count)}.", file=stderr)
+        return EXIT_USAGE
+    except (UsageError, BankPathError) as exc:
+        print(f"quiz: error: {exc}.", file=stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nquiz: stopped.", file=stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # e.g. `quiz list | head`: the reader left; nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

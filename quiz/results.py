@@ -1,0 +1,102 @@
+"""The results record an instructor collects, written atomically as JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from quiz import __version__
+from quiz.answers import letter
+from quiz.model import Bank
+from quiz.render import shown_choices
+from quiz.runner import Session
+
+FORMAT = "momentum-lab/quiz-results"
+FORMAT_VERSION = 1
+
+
+def banks_hash(banks: Sequence[Bank]) -> str:
+    """One hash over the bank files used, independent of the order they were given in."""
+    digest = hashlib.sha256()
+    for bank in sorted(banks, key=lambda b: b.id):
+        digest.update(f"{bank.id}\0{bank.sha256}\n".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def _response(answer) -> object:
+    response = answer.response
+    if isinstance(response, frozenset):  # letters as shown, for reading next to choice_order
+        return sorted(letter(answer.item.order.index(i)) for i in response)
+    return response
+
+
+def record(session: Session, banks: Sequence[Bank], options: dict) -> dict:
+    """A JSON-ready dict of the attempt: every planned question, answered or not."""
+    answered = {id(a.item): a for a in session.answers}
+    questions = []
+    for item in session.items:
+        q = item.question
+        entry: dict = {
+            "id": q.id,
+            "bank": q.bank,
+            "type": q.type,
+            "choice_order": list(item.order),  # bank indices (0-based) in the order shown
+            "choices_shown": shown_choices(item),
+            "params": item.variant,
+            "max_score": q.points,
+        }
+        answer = answered.get(id(item))
+        if answer is None:
+            entry.update(status="not attempted", response=None, raw=None, score=0)
+        else:
+            chosen = sorted(answer.response) if isinstance(answer.response, frozenset) else None
+            entry.update(
+                status="correct" if answer.outcome.correct else "incorrect",
+                response=_response(answer),
+                chosen=chosen,  # bank indices of the chosen choices
+                raw=answer.raw,
+                score=answer.outcome.score,
+            )
+        questions.append(entry)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "quiz_version": __version__,
+        "date": session.started.isoformat(timespec="seconds"),
+        "finished": session.finished.isoformat(timespec="seconds") if session.finished else None,
+        "status": session.status,
+        "seed": session.seed,
+        "options": options,
+        "banks": [
+            {"bank": b.id, "title": b.title, "file": b.file, "sha256": b.sha256} for b in banks
+        ],
+        "bank_hash": banks_hash(banks),
+        "score": sum(a.outcome.score for a in session.answers),
+        "max_score": sum(i.question.points for i in session.items),
+        "answered": len(session.answers),
+        "questions": questions,
+    }
+
+
+def write_atomic(path: Path, data: dict) -> None:
+    """Write JSON so that readers see the old file or the new one, never half of one."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,116 @@
+"""The quiz session: ask, read, score, tell; streams are passed in so tests can drive it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from quiz import answers, render
+from quiz.draw import Item
+from quiz.scoring import Outcome, Response, score
+
+COMPLETED, END_OF_INPUT, INTERRUPTED = "completed", "end of input", "interrupted"
+
+
+@dataclass(frozen=True)
+class Answer:
+    item: Item
+    raw: str  # the line as typed, for instructors who want to see it
+    response: Response  # bank choice indices, True/False, or the number
+    outcome: Outcome
+
+
+@dataclass
+class Session:
+    items: list[Item]
+    seed: int
+    answers: list[Answer] = field(default_factory=list)
+    status: str = "in progress"
+    started: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    finished: datetime | None = None
+
+
+def read_response(item: Item, text: str) -> Response:
+    """The response for one typed line; raises answers.InvalidAnswer to ask again."""
+    q = item.question
+    if q.type == "true_false":
+        return answers.parse_true_false(text)
+    if q.type == "numeric":
+        return answers.parse_number(text)
+    positions = answers.parse_choices(text, len(item.order), multiple=q.type == "multiple")
+    return frozenset(item.order[p] for p in positions)
+
+
+class Runner:
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        color: bool = False,
+        width: int = 80,
+        on_answer: Callable[[Session], None] | None = None,
+    ) -> None:
+        self.stdin, self.stdout = stdin, stdout
+        self.style = render.Style(color)
+        self.width = max(40, width)
+        self.on_answer = on_answer
+
+    def write(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def run(self, session: Session) -> Session:
+        """Ask every item; end of input or Ctrl-C ends the session, keeping what was answered."""
+        try:
+            for number, item in enumerate(session.items, start=1):
+                self.write()
+                self.write(
+                    render.question_block(item, number, len(session.items), self.width, self.style)
+                )
+                answer = self.ask(item)
+                if answer is None:
+                    session.status = END_OF_INPUT
+                    self.write("\nEnd of input: stopping here.")
+                    break
+                session.answers.append(answer)
+                self.write(
+                    render.verdict_block(
+                        item, answer.response, answer.outcome, self.width, self.style
+                    )
+                )
+                if self.on_answer is not None:
+                    self.on_answer(session)
+            else:
+                session.status = COMPLETED
+        except KeyboardInterrupt:
+            session.status = INTERRUPTED
+            self.write("\nStopped (Ctrl-C).")
+        session.finished = datetime.now().astimezone()
+        self.write()
+        self.write(
+            render.summary_block(
+                session.answers, session.items, session.status, self.width, self.style
+            )
+        )
+        return session
+
+    def ask(self, item: Item) -> Answer | None:
+        """Read lines until one is a valid answer; None at end of input."""
+        while True:
+            self.stdout.write("\n" + render.ask_prompt(item))
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                return None
+            if not self.stdin.isatty():
+                self.stdout.write(line if line.endswith("\n") else line + "\n")  # echo piped input
+            text = line.rstrip("\r\n")
+            try:
+                response = read_response(item, text)
+            except answers.InvalidAnswer as exc:
+                self.write(self.style.bad(f"  Not counted: {exc}."))
+                continue
+            return Answer(item, text, response, score(item.question, response, item.variant))
