@@ -24,7 +24,7 @@ class ProtocolError(Exception):
 
 
 def encode_array(array: np.ndarray) -> dict[str, Any]:
-    a = np.ascontiguousarray(array, dtype=np.float64)
+    a = np.array(array, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d 1-d
     return {"shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
