@@ -68,7 +68,7 @@ def check_files(files: Iterable[Path]) -> tuple[list[Bank], list[Problem]]:
     """Validate every file and the ids across them; never raises for bank content."""
     banks: list[Bank] = []
     problems: list[Problem] = []
-    ids: list[tuple[str, str, str, int]] = []
+    ids: list[tuple[str, str, str, int, int]] = []
     for file in files:
         bank, found, file_ids = _check_file(file)
         problems.extend(found)
@@ -87,7 +87,9 @@ def load_banks(files: Iterable[Path]) -> list[Bank]:
     return banks
 
 
-def _check_file(path: Path) -> tuple[Bank | None, list[Problem], list[tuple[str, str, str, int]]]:
+def _check_file(
+    path: Path,
+) -> tuple[Bank | None, list[Problem], list[tuple[str, str, str, int, int]]]:
     """The bank if valid, its problems, and the (kind, id, file, line) of every id it defines."""
     name = display_path(path)
     try:
@@ -153,7 +155,8 @@ def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:
             "digits and single hyphens. Write e.g. `momentum`",
         )
     elif bank_id is not None:
-        report.ids.append(("bank", bank_id, report.file, entries["bank"].pos.line))
+        bank_pos = entries["bank"].pos
+        report.ids.append(("bank", bank_id, report.file, bank_pos.line, bank_pos.col))
     title = report.text(entries["title"], "title") if "title" in entries else bank_id
     questions: list[Question | None] = []
     node = entries.get("questions")
@@ -174,21 +177,21 @@ def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:
     return Bank(id=bank_id, title=title, file=report.file, sha256=sha256, questions=done)
 
 
-def _duplicates(ids: list[tuple[str, str, str, int]]) -> list[Problem]:
+def _duplicates(ids: list[tuple[str, str, str, int, int]]) -> list[Problem]:
     """Ids must be unique across all files: results and `--tag` refer to questions by id."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
-    for kind, name, file, line in ids:
+    for kind, name, file, line, col in ids:
         first = seen.setdefault((kind, name), (file, line))
         if first != (file, line):
             problems.append(
                 Problem(
                     file,
                     line,
-                    1,
+                    col,
                     name if kind == "question" else None,
-                    f"the {kind} id `{name}` is already used at "
-                    f"{first[0]}:{first[1]}. Give each {kind} its own id",
+                    f"the {kind} id `{name}` is already used at {first[0]}:{first[1]}. "
+                    f"Give each {kind} its own id",
                 )
             )
     return problems

@@ -63,7 +63,8 @@ def check_question(node: YNode, index: int, bank: str, report: Reporter) -> Ques
             )
         elif qid is not None:
             report.question = qid
-            report.ids.append(("question", qid, report.file, node.pos.line))
+            id_pos = entries["id"].pos
+            report.ids.append(("question", qid, report.file, id_pos.line, id_pos.col))
     qtype = report.choose(entries["type"], "type", QUESTION_TYPES) if "type" in entries else None
     allowed = COMMON_KEYS + (TYPE_KEYS[qtype] if qtype else tuple(ELSEWHERE))
     what = f"a {qtype} question" if qtype else "a question"

@@ -36,7 +36,7 @@ class Reporter:
         self.file = file
         self.problems: list[Problem] = []
         self.question: str | None = None
-        self.ids: list[tuple[str, str, str, int]] = []  # (kind, id, file, line) for duplicates
+        self.ids: list[tuple[str, str, str, int, int]] = []  # (kind, id, file, line, col)
 
     def add(self, where: YNode | Pos, message: str) -> None:
         pos = where if isinstance(where, Pos) else where.pos

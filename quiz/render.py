@@ -124,6 +124,7 @@ def verdict_block(item: Item, response: object, outcome: Outcome, width: int, st
     q = item.question
     many = q.type == "multiple" and sum(c.correct for c in q.choices) > 1
     expected = f"The answer{'s are' if many else ' is'} {expected_text(item)}"
+    expected += "" if expected.endswith((".", "?", "!")) else "."
     if outcome.correct:
         lines = [style.good(f"✓ Correct (+{number(outcome.score)})")]
     elif outcome.score > 0:
@@ -152,7 +153,9 @@ def summary_block(answers: list, items: list[Item], status: str, width: int, sty
     right = sum(a.outcome.correct for a in answers)
     percent = f" ({100 * got / total:.0f}%)" if total else ""
     lines = [
-        style.bold(f"Score: {number(got)} / {number(total)} points{percent}")
+        style.bold(
+            f"Score: {number(got)} / {number(total)} point{'s' if total != 1 else ''}{percent}"
+        )
         + f" · {right} of {len(items)} questions right"
     ]
     missing = len(items) - len(answers)
