@@ -1,0 +1,220 @@
+"""The `grader` command: argument parsing, printing and exit codes (and nothing else).
+
+Exit codes: 0 every selected check passed, 1 something did not pass, 2 usage or set-up error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from grader import state
+from grader.course import Course, CourseError, Exercise, load_course
+from grader.report import Style, render_list, render_run
+from grader.sandbox import DEFAULT_TIMEOUT
+
+PROG = "grader"
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; the message says what to do."""
+
+
+def style_for(stream: TextIO) -> Style:
+    """Colour only on a terminal and never with NO_COLOR; ASCII marks where UTF-8 won't go."""
+    color = stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    try:
+        "✓✗⏱·".encode(stream.encoding or "ascii")
+        unicode = True
+    except (UnicodeEncodeError, LookupError):
+        unicode = False
+    return Style(color=color, unicode=unicode)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 600 seconds")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 4294967295")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Check your momentum-lab exercises against hidden tests.",
+        epilog="Start with `grader check`; `grader hint EXERCISE` when stuck.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    course_opt = argparse.ArgumentParser(add_help=False)
+    course_opt.add_argument(
+        "--path", type=Path, metavar="DIR",
+        help="the course folder (default: the nearest folder at or above here with exercises/)",
+    )  # fmt: skip
+
+    check = sub.add_parser(
+        "check", parents=[course_opt], help="run the hidden checks on your exercises",
+        description="Run the hidden checks on your exercises and say what is wrong. "
+        "Example: grader check optimize",
+    )  # fmt: skip
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="only these exercises")
+    check.add_argument("--seed", type=_seed, help="reproduce the random cases of an earlier run")
+    check.add_argument(
+        "--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=f"time limit for each call of your code (default {DEFAULT_TIMEOUT:g})",
+    )  # fmt: skip
+    check.add_argument("--json", action="store_true", help="print Gradescope results.json")
+    check.set_defaults(handler=cmd_check)
+
+    lst = sub.add_parser(
+        "list", parents=[course_opt], help="the exercises in order, with points and status",
+        description="List the exercises in order with their points and last known status.",
+    )  # fmt: skip
+    lst.set_defaults(handler=cmd_list)
+
+    hint = sub.add_parser(
+        "hint", parents=[course_opt], help="the next hint for an exercise",
+        description="Show the next hint for an exercise; ask again for the next one. "
+        "Example: grader hint momentum_step",
+    )  # fmt: skip
+    hint.add_argument("exercise", metavar="EXERCISE")
+    hint.add_argument("--all", action="store_true", help="show every hint at once")
+    hint.set_defaults(handler=cmd_hint)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except (UsageError, CourseError) as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        print("\ngrader: interrupted.", file=sys.stderr)
+        return 130
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _select(course: Course, names: Sequence[str]) -> list[Exercise]:
+    if not names:
+        return list(course.exercises)
+    chosen = []
+    for name in names:
+        try:
+            chosen.append(course.exercise(name))
+        except KeyError:
+            close = difflib.get_close_matches(name, course.names, n=1)
+            hint = f" Did you mean `{close[0]}`?" if close else ""
+            raise UsageError(
+                f"no exercise called {name!r}.{hint} The exercises are: {', '.join(course.names)}"
+            ) from None
+    return chosen
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from grader.reference import ReferenceError
+    from grader.results import gradescope
+    from grader.runner import GraderError, run_checks
+    from grader.sandbox import SandboxError
+
+    course = load_course(args.path)
+    exercises = _select(course, args.exercises)
+    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+    try:
+        run = run_checks(course, exercises, seed, timeout=args.timeout)
+    except (GraderError, SandboxError, ReferenceError) as exc:
+        return _error(f"{exc}. The course installation looks broken: reinstall it (see README)")
+    _remember(course, run)
+    if args.json:
+        print(json.dumps(gradescope(run), indent=2))
+    else:
+        print(render_run(run, style_for(sys.stdout), where=f"{course.exercises_dir} · "))
+    return 0 if run.passed else 1
+
+
+def _remember(course: Course, run: object) -> None:
+    data = state.load(course.root)
+    last = data.setdefault("last", {})
+    for result in run.exercises:  # type: ignore[attr-defined]
+        file = course.exercises_dir / course.exercise(result.name).file
+        last[result.name] = {
+            "status": result.status,
+            "score": result.score,
+            "digest": state.digest(file),
+        }
+    try:
+        state.save(course.root, data)
+    except OSError:
+        pass  # a read-only course folder still gets its grades, just no progress file
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    course = load_course(args.path)
+    last = state.load(course.root).get("last", {})
+    rows = []
+    for number, ex in enumerate(course.exercises, 1):
+        seen = last.get(ex.name)
+        if not isinstance(seen, dict):
+            status = "not checked yet"
+        elif seen.get("digest") != state.digest(course.exercises_dir / ex.file):
+            status = f"changed since last check ({seen.get('status')})"
+        else:
+            status = str(seen.get("status"))
+        rows.append((number, ex.name, f"exercises/{ex.file}", ex.points, status))
+    print(render_list(rows, style_for(sys.stdout)))
+    return 0
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    course = load_course(args.path)
+    (exercise,) = _select(course, [args.exercise])
+    hints = exercise.hints
+    if not hints:
+        print(f"`{exercise.name}` has no hints.")
+        return 0
+    if args.all:
+        for i, text in enumerate(hints, 1):
+            print(f"Hint {i} of {len(hints)} for `{exercise.name}`: {text}\n")
+        return 0
+    data = state.load(course.root)
+    seen = data.setdefault("hints", {})
+    level = min(int(seen.get(exercise.name, 0)) + 1, len(hints))
+    print(f"Hint {level} of {len(hints)} for `{exercise.name}`: {hints[level - 1]}")
+    if level < len(hints):
+        print(f"\nRun `grader hint {exercise.name}` again for the next hint.")
+    else:
+        print(f"\nThat was the last hint. `grader hint {exercise.name} --all` shows them all.")
+    seen[exercise.name] = level
+    try:
+        state.save(course.root, data)
+    except OSError:
+        pass
+    return 0
