@@ -81,8 +81,10 @@ def parse(source: str, names: set[str] | frozenset[str]) -> Expr:
         raise ExprError(f"is not valid arithmetic ({exc.msg}). Use {ALLOWED}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("is too deeply nested. Simplify it") from None
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for node in ast.walk(tree):
-        _check(node, names)
+        if id(node) not in called:  # a called name is checked with its call
+            _check(node, names)
     return Expr(source, tree)
 
 

@@ -1,0 +1,126 @@
+"""The quiz on a real terminal (tmux): typing answers, colour, and Ctrl-C keeping answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from conftest import REPO, SINGLE, bank_text
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    def __init__(self, command: str) -> None:
+        self.socket = f"quiz-test-{uuid.uuid4().hex[:12]}"  # own server: never touches others
+        self.tmux("new-session", "-d", "-x", "100", "-y", "40", "-s", "quiz", command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz")
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "quiz", *keys)
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    sessions: list[Tmux] = []
+
+    def start(*args: str, env: str = "") -> Tmux:
+        command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "quiz", *args))
+        shell = (
+            f"cd {shlex.quote(str(tmp_path))} && env PYTHONPATH={shlex.quote(str(REPO))} "
+            f"TERM=xterm-256color {env} {command}; echo EXIT=$?; sleep 600"
+        )
+        session = Tmux(shell)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.kill()
+
+
+QUESTIONS = SINGLE.format(qid="one") + SINGLE.format(qid="two") + SINGLE.format(qid="three")
+
+
+def test_answering_on_a_terminal(terminal, write_bank, tmp_path) -> None:
+    path = write_bank(bank_text(QUESTIONS))
+    term = terminal("run", str(path), "--no-shuffle", "--results", "res.json", env="NO_COLOR=1")
+    term.wait_for("Your answer (one letter):")
+    term.keys("z", "Enter")
+    term.wait_for("Not counted: `z` is not a choice")
+    term.keys("B", "Enter")
+    term.wait_for("✓ Correct (+1)")
+    term.keys("1", "Enter")
+    term.wait_for("✗ Incorrect.")
+    term.keys("b", "Enter")
+    screen = term.wait_for("EXIT=0")
+    assert "Score: 2 / 3 points (67%)" in screen
+    assert "\x1b[" not in screen
+    data = json.loads((tmp_path / "res.json").read_text(encoding="utf-8"))
+    assert [q["raw"] for q in data["questions"]] == ["B", "1", "b"]
+
+
+def test_ctrl_c_exits_130_and_keeps_answers(terminal, write_bank, tmp_path) -> None:
+    path = write_bank(bank_text(QUESTIONS))
+    term = terminal("run", str(path), "--no-shuffle", "--results", "res.json")
+    term.wait_for("Question 1 of 3")
+    term.keys("b", "Enter")
+    term.wait_for("Question 2 of 3")
+    term.keys("C-c")
+    screen = term.wait_for("EXIT=130")
+    assert "Stopped (Ctrl-C)." in screen
+    assert "2 questions not answered (stopped with Ctrl-C)." in screen
+    assert "Traceback" not in screen
+    data = json.loads((tmp_path / "res.json").read_text(encoding="utf-8"))
+    assert data["status"] == "interrupted" and data["answered"] == 1
+    assert data["questions"][0]["status"] == "correct"
+
+
+def test_ctrl_d_ends_the_quiz(terminal, write_bank, tmp_path) -> None:
+    path = write_bank(bank_text(QUESTIONS))
+    term = terminal("run", str(path), "--no-shuffle", "--no-results")
+    term.wait_for("Question 1 of 3")
+    term.keys("C-d")
+    screen = term.wait_for("EXIT=0")
+    assert "End of input: stopping here." in screen
+
+
+@pytest.mark.skipif(os.environ.get("NO_COLOR") is not None, reason="NO_COLOR is set here")
+def test_colour_on_a_terminal(terminal, write_bank) -> None:
+    path = write_bank(bank_text(QUESTIONS))
+    term = terminal("run", str(path), "--no-shuffle", "--no-results")
+    term.wait_for("Question 1 of 3")
+    term.keys("b", "Enter")
+    term.wait_for("Correct")
+    escaped = term.tmux("capture-pane", "-p", "-e", "-t", "quiz")
+    assert "\x1b[32m" in escaped or "\x1b[1;32m" in escaped or "\x1b[32;" in escaped
