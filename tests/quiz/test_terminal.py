@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -47,7 +48,11 @@ class Tmux:
         self.tmux("send-keys", "-t", "quiz", *keys)
 
     def kill(self) -> None:
+        path = self.tmux("display-message", "-p", "#{socket_path}").strip()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+        if path:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # tmux leaves the socket file behind
 
 
 @pytest.fixture
