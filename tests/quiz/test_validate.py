@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import jsonschema
 import pytest
 from conftest import SCHEMA, SINGLE, bank_text
 
@@ -344,6 +343,7 @@ def test_each_problem_is_reported_with_its_place(write_bank, text, line, fragmen
     ],
 )
 def test_json_schema_rejects_the_structural_problems_too(text: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
     tree, _ = load_tree(text, "t.yaml")
     validator = jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
     assert list(validator.iter_errors(plain(tree))), "the JSON Schema accepted an invalid bank"
