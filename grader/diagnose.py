@@ -186,10 +186,10 @@ OPTIMIZE_MISTAKES = [
             "the velocity does not start at zero (it starts at −α∇f(θ0), so the first step "
             "counts twice): use np.zeros_like(theta).",
             lambda p: trajectory(p, v0="step"), _uses_momentum),
-    Mistake("extra_step", "the trajectory has one step too many: make exactly `steps` updates.",
-            lambda p: trajectory(p, steps=p["steps"] + 1)),
     Mistake("steps_fixed", "the trajectory always has 30 steps: use the `steps` argument.",
             lambda p: trajectory(p, steps=30), lambda p: p["steps"] != 30),
+    Mistake("extra_step", "the trajectory has one step too many: make exactly `steps` updates.",
+            lambda p: trajectory(p, steps=p["steps"] + 1)),
     Mistake("lr_fixed", LR_FIXED, lambda p: trajectory(p, lr=0.1), _not_default("lr", 0.1)),
     Mistake("beta_fixed", BETA_FIXED, lambda p: trajectory(p, beta=0.9),
             lambda p: p["momentum"] and p["beta"] != 0.9),

@@ -98,8 +98,20 @@ def raise_for_outcome(exercise: str, case: Case, outcome: Outcome) -> None:
     if status == "crash":
         raise StudentError(f"{outcome.error} ({case.label})." + printed)
     raise StudentError(
-        f"{func} raised {outcome.error_type} ({case.label}):\n{outcome.error.rstrip()}" + printed
+        f"{func} raised {outcome.error_type} ({case.label}):\n{outcome.error.rstrip()}"
+        + _dimension_hint(case, outcome)
+        + printed
     )
+
+
+def _dimension_hint(case: Case, outcome: Outcome) -> str:
+    theta = case.params.get("theta", case.params.get("theta0"))
+    if outcome.error_type in ("IndexError", "ValueError") and theta is not None and len(theta) != 2:
+        return (
+            f"\nIt looks like only 2 dimensions work: this case has d = {len(theta)}. Use whole-array "
+            "arithmetic (theta - lr * grad) instead of theta[0], theta[1]."
+        )
+    return ""
 
 
 def _file(exercise: str) -> str:

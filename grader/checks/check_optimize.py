@@ -1,5 +1,6 @@
 import numpy as np
 
+from grader import diagnose
 from grader.diagnose import close
 from grader.judging import Answer, Judge, check_finite, check_unchanged, fmt, mistake_or
 from grader.verdict import Failed
@@ -31,6 +32,9 @@ def _shape_message(value: np.ndarray, answer: Answer, steps: int, d: int) -> str
         f"`optimize` returned an array of shape {value.shape}; expected ({steps + 1}, {d}) "
         f"for {answer.case.label}."
     )
+    diagnosis = diagnose.identify(EX, answer.case.params, value, EX)
+    if diagnosis:
+        return f"{base}\nLikely cause: {diagnosis}"
     if value.shape == (steps, d):
         if steps and close(value, expected[1:]):
             return base + " The first row is missing: row 0 must be theta0 itself."
@@ -39,11 +43,9 @@ def _shape_message(value: np.ndarray, answer: Answer, steps: int, d: int) -> str
         return base + " One row is missing: row 0 is theta0, then one row per step."
     if value.ndim == 2 and value.shape[1] == 2 and d != 2:
         return base + " It looks like the example's 2 dimensions are hard-coded."
-    if value.ndim == 2 and value.shape[0] == 31 and steps != 30:
-        return base + " It always makes 30 steps: use the `steps` argument."
     if value.ndim == 2 and value.shape == (d, steps + 1):
         return base + " It is transposed: one row per step, one column per coordinate."
-    return mistake_or(EX, answer, value, base).args[0]
+    return base
 
 
 def _judge(judge: Judge, *groups: str) -> None:

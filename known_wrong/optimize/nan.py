@@ -1,0 +1,14 @@
+"""Produces inf and NaN."""
+
+import numpy as np
+
+DIAGNOSIS = 'NaN or inf'
+
+
+def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):
+    theta = np.array(theta0, dtype=float)
+    rows = [theta]
+    for _ in range(steps):
+        theta = theta - lr * grad_fn(theta) * np.inf
+        rows.append(theta)
+    return np.array(rows)

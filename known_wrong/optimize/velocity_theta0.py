@@ -1,0 +1,20 @@
+"""Velocity initialised to θ0."""
+
+import numpy as np
+
+DIAGNOSIS = 'does not start at zero'
+
+
+def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):
+    theta = np.array(theta0, dtype=float)
+    v = theta.copy()
+    rows = [theta]
+    for _ in range(steps):
+        g = grad_fn(theta)
+        if momentum:
+            v = beta * v - lr * g
+            theta = theta + v
+        else:
+            theta = theta - lr * g
+        rows.append(theta)
+    return np.array(rows)
