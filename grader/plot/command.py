@@ -84,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_arguments(parser)
+    for stream in (sys.stdout, sys.stderr):
+        # Messages are full of θ, α and β: where the terminal cannot show them, show '?'.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     return run(parser.parse_args(argv))
 
 
