@@ -20,8 +20,6 @@ contributions cancel and the zig-zag is damped.
 Everything works on 1-D numpy arrays of any length d (the examples use d = 2).
 """
 
-import numpy as np
-
 
 def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
     """One step of classical momentum.

@@ -68,11 +68,33 @@ def install_guard(allowed_write_dir, forbidden_dirs):
     forbidden = [os.path.realpath(d) + os.sep for d in forbidden_dirs]
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     blocked_prefixes = ("subprocess.", "os.exec", "os.posix_spawn", "os.spawn", "pty.", "ctypes.")
-    blocked = {"os.system", "os.fork", "os.forkpty", "os.kill", "os.killpg", "socket.connect",
-               "socket.bind", "socket.sendto", "webbrowser.open"}
-    changes = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.truncate", "os.chmod",
-               "os.chown", "os.link", "os.symlink", "os.utime", "shutil.rmtree", "shutil.move",
-               "shutil.copyfile", "os.replace"}
+    blocked = {
+        "os.system",
+        "os.fork",
+        "os.forkpty",
+        "os.kill",
+        "os.killpg",
+        "socket.connect",
+        "socket.bind",
+        "socket.sendto",
+        "webbrowser.open",
+    }
+    changes = {
+        "os.remove",
+        "os.rename",
+        "os.rmdir",
+        "os.mkdir",
+        "os.truncate",
+        "os.chmod",
+        "os.chown",
+        "os.link",
+        "os.symlink",
+        "os.utime",
+        "shutil.rmtree",
+        "shutil.move",
+        "shutil.copyfile",
+        "os.replace",
+    }
 
     def where(path):
         try:
@@ -114,7 +136,8 @@ def student_traceback(exc, exercises_dir):
     """The exception formatted with only the student's own frames."""
     prefix = os.path.realpath(exercises_dir) + os.sep
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__)
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
         if os.path.realpath(f.filename).startswith(prefix)
     ]
     lines = traceback.format_list(frames) if frames else []
@@ -171,10 +194,13 @@ def main():
             try:
                 modules[name] = (importlib.import_module(name), None)
             except BaseException as exc:  # noqa: BLE001 - SystemExit at import is theirs too
-                modules[name] = (None, {
-                    "type": type(exc).__name__,
-                    "message": student_traceback(exc, exercises_dir),
-                })
+                modules[name] = (
+                    None,
+                    {
+                        "type": type(exc).__name__,
+                        "message": student_traceback(exc, exercises_dir),
+                    },
+                )
             finally:
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             send({"event": "imported", "module": name, "stdout": capture.text()})
@@ -197,8 +223,9 @@ def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
         result.update(status="missing", error={"type": "AttributeError", "message": ""})
         return result
     args = [protocol.decode_arg(a, surfaces.grad_fn_from_spec) for a in call["args"]]
-    kwargs = {k: protocol.decode_arg(v, surfaces.grad_fn_from_spec)
-              for k, v in call["kwargs"].items()}
+    kwargs = {
+        k: protocol.decode_arg(v, surfaces.grad_fn_from_spec) for k, v in call["kwargs"].items()
+    }
     before = {str(i): a.copy() for i, a in enumerate(args) if hasattr(a, "copy")}
     before.update({k: a.copy() for k, a in kwargs.items() if hasattr(a, "copy")})
     capture = CappedWriter()
@@ -208,18 +235,26 @@ def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
         encoded = protocol.encode_returned(value)
         result.update(status="ok", value=encoded)
     except NotImplementedError as exc:
-        result.update(status="not_implemented", error={
-            "type": "NotImplementedError",
-            "message": student_traceback(exc, exercises_dir),
-            "function": last_student_function(exc, exercises_dir),
-        })
+        result.update(
+            status="not_implemented",
+            error={
+                "type": "NotImplementedError",
+                "message": student_traceback(exc, exercises_dir),
+                "function": last_student_function(exc, exercises_dir),
+            },
+        )
     except SystemExit as exc:
-        result.update(status="exit", error={"type": "SystemExit", "message": f"sys.exit({exc.code!r})"})
+        result.update(
+            status="exit", error={"type": "SystemExit", "message": f"sys.exit({exc.code!r})"}
+        )
     except BaseException as exc:  # noqa: BLE001 - anything the student raises is reported
-        result.update(status="raised", error={
-            "type": type(exc).__name__,
-            "message": student_traceback(exc, exercises_dir),
-        })
+        result.update(
+            status="raised",
+            error={
+                "type": type(exc).__name__,
+                "message": student_traceback(exc, exercises_dir),
+            },
+        )
     finally:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     mutated = []

@@ -206,8 +206,13 @@ def _nesterov_cases(rng: np.random.Generator) -> list[Case]:
         style = styles[i % len(styles)]
         if style == "defaults":
             lr, beta = 0.1, 0.9
-        params = dict(theta=_vec(rng, d), velocity=_vec(rng, d, 1.0),
-                      grad_fn=GradSpec.quadratic(_curvatures(rng, d)), lr=lr, beta=beta)
+        params = dict(
+            theta=_vec(rng, d),
+            velocity=_vec(rng, d, 1.0),
+            grad_fn=GradSpec.quadratic(_curvatures(rng, d)),
+            lr=lr,
+            beta=beta,
+        )
         label = f"d = {d}, lr = {lr}, beta = {beta}, a quadratic, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
     return cases

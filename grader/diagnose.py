@@ -66,11 +66,17 @@ SIGN = (
 BETA_MISSING = "β never multiplies the old velocity: v' = βv − α∇f(θ), not v − α∇f(θ)."
 BETA_DROPPED = "the old velocity is ignored (v' = −α∇f): momentum must carry βv forward."
 BETA_ON_GRAD = "β multiplies the gradient term instead of the old velocity: v' = βv − α∇f(θ)."
-BETA_WRAPPED = "β multiplies the whole update, β(v − α∇f); only the old velocity is scaled: v' = βv − α∇f(θ)."  # noqa: E501
+BETA_WRAPPED = (
+    "β multiplies the whole update, β(v − α∇f); only the old velocity is scaled: v' = βv − α∇f(θ)."  # noqa: E501
+)
 OLD_VELOCITY = "θ moves by the old velocity. Compute v' first, then θ' = θ + v' with the *new* v'."
-THETA_MINUS = "θ moves against the velocity (θ − v'); the velocity already points downhill: θ' = θ + v'."  # noqa: E501
+THETA_MINUS = (
+    "θ moves against the velocity (θ − v'); the velocity already points downhill: θ' = θ + v'."  # noqa: E501
+)
 SWAPPED = "the pair comes back swapped, (v', θ'); return (θ', v') in that order."
-LR_FIXED = "the result matches lr = 0.1 whatever lr is passed: use the `lr` argument, not a constant."
+LR_FIXED = (
+    "the result matches lr = 0.1 whatever lr is passed: use the `lr` argument, not a constant."
+)
 BETA_FIXED = "the result matches beta = 0.9 whatever beta is passed: use the `beta` argument."
 
 STEP_MISTAKES = [
@@ -245,6 +251,16 @@ MISTAKES: dict[str, list[Mistake]] = {
 }
 
 
+# The right answer, computed the same way as the mistakes: a mistake that gives it on some
+# inputs says nothing about those inputs.
+CORRECT: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "momentum_step": _step,
+    "nesterov_step": _nesterov,
+    "optimize": trajectory,
+    "steps_to_converge": count_steps,
+}
+
+
 def same(exercise: str, got: Any, expected: Any) -> bool:
     """Equal within float64 rounding (rtol 1e-9): loose enough for any order of operations,
     tight enough that no wrong formula passes."""
@@ -265,6 +281,7 @@ def close(got: np.ndarray, expected: np.ndarray) -> bool:
 def identify(exercise: str, params: dict[str, Any], got: Any, func: str) -> str | None:
     """The message of the first known mistake that reproduces `got` on these inputs."""
     live = materialise(params)
+    right = CORRECT[exercise](materialise(params))
     for mistake in MISTAKES[exercise]:
         if not mistake.applies(live):
             continue
@@ -273,7 +290,7 @@ def identify(exercise: str, params: dict[str, Any], got: Any, func: str) -> str 
                 wrong = mistake.compute(materialise(params))
             except (ArithmeticError, ValueError):
                 continue
-        if _matches(exercise, got, wrong):
+        if _matches(exercise, got, wrong) and not _matches(exercise, right, wrong):
             return mistake.message.format(func=func)
     return None
 

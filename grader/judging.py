@@ -44,7 +44,9 @@ class Judge:
     def results(self, exercise: str, *groups: str) -> Iterator[Answer]:
         """The answers for these groups; raises the verdict of the first call that did not
         return normally (not attempted, error, timeout)."""
-        selected = [c for c in self.cases if c.exercise == exercise and (not groups or c.group in groups)]
+        selected = [
+            c for c in self.cases if c.exercise == exercise and (not groups or c.group in groups)
+        ]
         if not selected:
             raise AssertionError(f"no cases for {exercise} {groups}")  # a bug in the checks
         for case in selected:
@@ -108,8 +110,8 @@ def _dimension_hint(case: Case, outcome: Outcome) -> str:
     theta = case.params.get("theta", case.params.get("theta0"))
     if outcome.error_type in ("IndexError", "ValueError") and theta is not None and len(theta) != 2:
         return (
-            f"\nIt looks like only 2 dimensions work: this case has d = {len(theta)}. Use whole-array "
-            "arithmetic (theta - lr * grad) instead of theta[0], theta[1]."
+            f"\nIt looks like only 2 dimensions work: this case has d = {len(theta)}. Use "
+            "whole-array arithmetic (theta - lr * grad) instead of theta[0], theta[1]."
         )
     return ""
 
@@ -133,7 +135,12 @@ def as_pair(exercise: str, answer: Answer) -> tuple[np.ndarray, np.ndarray]:
     if got.kind == "none":
         raise Failed(f"{func} returned None ({case.label}). Did you forget a `return` statement?")
     items = got.items if got.kind == "seq" else ()
-    if got.kind == "array" and got.array is not None and got.array.ndim == 2 and len(got.array) == 2:
+    if (
+        got.kind == "array"
+        and got.array is not None
+        and got.array.ndim == 2
+        and len(got.array) == 2
+    ):
         items = ()
         pair = (got.array[0], got.array[1])
     elif len(items) == 2 and all(i.kind == "array" for i in items):
@@ -146,7 +153,11 @@ def as_pair(exercise: str, answer: Answer) -> tuple[np.ndarray, np.ndarray]:
     d = len(case.params["theta"])
     for name, value in zip(("theta'", "velocity'"), pair, strict=True):
         if value.shape != (d,):
-            hint = " (it looks like the example's 2 dimensions are hard-coded)" if value.shape == (2,) else ""
+            hint = (
+                " (it looks like the example's 2 dimensions are hard-coded)"
+                if value.shape == (2,)
+                else ""
+            )
             raise Failed(
                 f"{func} returned {name} with shape {value.shape}, expected ({d},) for {case.label}"
                 f"{hint}. Work with whole arrays of any length."

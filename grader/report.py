@@ -19,9 +19,13 @@ class Style:
         return f"\033[{code}m{text}\033[0m" if self.color else text
 
     def mark(self, status: str) -> str:
-        marks = {PASSED: ("✓", "+", "32"), FAILED: ("✗", "x", "31"), ERROR: ("✗ error", "x error", "31"),
-                 TIMEOUT: ("⏱ timeout", "! timeout", "33"),
-                 NOT_ATTEMPTED: ("· not attempted", "- not attempted", "2")}  # fmt: skip
+        marks = {
+            PASSED: ("✓", "+", "32"),
+            FAILED: ("✗", "x", "31"),
+            ERROR: ("✗ error", "x error", "31"),
+            TIMEOUT: ("⏱ timeout", "! timeout", "33"),
+            NOT_ATTEMPTED: ("· not attempted", "- not attempted", "2"),
+        }
         fancy, plain, code = marks[status]
         return self.paint(fancy if self.unicode else plain, code)
 

@@ -67,8 +67,10 @@ def gradescope(run: RunResult, visibility: str = "visible", output: str = "") ->
     tests = []
     for i, exercise in enumerate(run.exercises, 1):
         for j, check in enumerate(exercise.checks, 1):
-            text = check.message if check.status in (PASSED, "failed") else (
-                f"[{check.status}] {check.message}"
+            text = (
+                check.message
+                if check.status in (PASSED, "failed")
+                else (f"[{check.status}] {check.message}")
             )
             tests.append({
                 "name": f"{exercise.name}: {check.name}",

@@ -55,9 +55,19 @@ def run_checks(
         reference = SolutionReference(course.solutions_dir)
     plugin = _Collector(lambda: Judge(cases, sandbox.result(), reference))
     _pytest_main([CHECKS_DIR / f"check_{name}.py" for name in names], plugin)
+    return assemble(exercises, plugin.records, seed, time.perf_counter() - started)
+
+
+def assemble(
+    exercises: Sequence[Exercise],
+    records: list[tuple[str, str, str, str]],
+    seed: int,
+    seconds: float,
+) -> RunResult:
+    """The run's result from the checks' records (exercise, title, status, message)."""
     results = []
     for ex in exercises:
-        found = [r for r in plugin.records if r[0] == ex.name]
+        found = [r for r in records if r[0] == ex.name]
         if not found:
             raise GraderError(f"no hidden checks ran for {ex.name}")
         share = ex.points / len(found)
@@ -66,7 +76,7 @@ def run_checks(
             for _, title, status, message in found
         )  # fmt: skip
         results.append(ExerciseResult(ex.name, checks, ex.points))
-    return RunResult(seed, tuple(results), time.perf_counter() - started)
+    return RunResult(seed, tuple(results), seconds)
 
 
 def _pytest_main(files: list[Path], plugin: _Collector) -> None:
@@ -120,4 +130,3 @@ class _Collector:
                 f"internal error in the grader ({type(exc).__name__}: {exc} at "
                 f"{Path(str(where.path)).name}:{where.lineno + 1}). Please report this.",
             ))  # fmt: skip
-

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,13 +77,20 @@ def run_calls(
     exercises_dir: Path,
     timeout: float = DEFAULT_TIMEOUT,
     forbidden: Iterable[Path] = (),
+    launcher: Launcher | None = None,
 ) -> dict[str, Outcome]:
-    """Run every call in isolated workers; never raises for anything the student code does."""
+    """Run every call in isolated workers; never raises for anything the student code does.
+
+    `launcher` starts each worker process (default: a fresh `python -I` via subprocess); the
+    instructor's batch grading passes a fork server that starts the same worker faster.
+    """
     outcomes: dict[str, Outcome] = {}
     pending = list(calls)
     forbidden_dirs = [str(GRADER_DIR), *map(str, forbidden)]
     while pending:
-        _Worker(pending, exercises_dir.resolve(), timeout, forbidden_dirs, outcomes).run()
+        worker = _Worker(pending, exercises_dir.resolve(), timeout, forbidden_dirs, outcomes)
+        worker.launcher = launcher or popen
+        worker.run()
         pending = [c for c in pending if c.id not in outcomes]
     return outcomes
 
@@ -129,6 +136,7 @@ class _Worker:
         self.forbidden = forbidden
         self.outcomes = outcomes
         self.output = bytearray()
+        self.launcher: Launcher = popen
 
     def run(self) -> None:
         with tempfile.TemporaryDirectory(prefix="momentum-lab-") as scratch:
@@ -147,10 +155,7 @@ class _Worker:
                 str(self.exercises_dir), json.dumps(self.forbidden),
             ]  # fmt: skip
             try:
-                proc = subprocess.Popen(
-                    argv, stdin=subprocess.PIPE, stdout=out_w, stderr=out_w, cwd=scratch,
-                    env=env, pass_fds=(proto_w,), start_new_session=True,
-                )  # fmt: skip
+                proc = self.launcher(argv, env, scratch, out_w, proto_w)
             except OSError as exc:
                 os.close(proto_r)
                 os.close(out_r)
@@ -221,7 +226,9 @@ class _Worker:
                     self._fail_current(queue, importing, "timeout", "")
                 return
 
-    def _fail_current(self, queue: list[Call], importing: str | None, status: str, why: str) -> None:
+    def _fail_current(
+        self, queue: list[Call], importing: str | None, status: str, why: str
+    ) -> None:
         """Mark the call (or the import) that was running, and its siblings, with `status`."""
         current = queue[0]
         if importing is not None:
@@ -236,7 +243,21 @@ class _Worker:
         else:
             message = f"the process running your code ended while {where}: {why}"
         for call in victims:
-            self.outcomes[call.id] = Outcome(status, error_type=status, error=message, stdout=output)
+            self.outcomes[call.id] = Outcome(
+                status, error_type=status, error=message, stdout=output
+            )
+
+
+def popen(argv: list[str], env: dict[str, str], cwd: str, out_fd: int, proto_fd: int) -> Any:
+    """The default launcher: the worker as a fresh process in its own session."""
+    return subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=out_fd, stderr=out_fd, cwd=cwd, env=env,
+        pass_fds=(proto_fd,), start_new_session=True,
+    )  # fmt: skip
+
+
+# (argv, env, cwd, output fd, protocol fd) -> a process with .stdin, .pid, .poll(), .wait()
+Launcher = Callable[[list[str], dict[str, str], str, int, int], Any]
 
 
 def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:

@@ -43,4 +43,3 @@ def run_grader(*args: str, cwd: Path, env: dict[str, str] | None = None,
         [sys.executable, "-m", "grader", *args], cwd=cwd, env=full_env, capture_output=True,
         text=True, timeout=timeout,
     )  # fmt: skip
-

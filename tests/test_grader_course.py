@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, SOLUTIONS, append, make_course
 from grader.course import load_course
 from grader.known_wrong import build_submission, discover
 from grader.reference import SolutionReference
 from grader.runner import run_checks
 from grader.verdict import NOT_ATTEMPTED, PASSED
+from helpers import REPO, SOLUTIONS, append, make_course
 
 COURSE = load_course(REPO)
 REFERENCE = SolutionReference(SOLUTIONS)
@@ -44,9 +44,14 @@ def test_every_stub_is_not_attempted(tmp_path):
 
 def test_a_function_that_calls_an_unfinished_one_says_so(tmp_path):
     # optimize solved, momentum_step still a stub: optimize calls it and cannot finish.
-    source = (SOLUTIONS / "momentum.py").read_text().replace(
-        "    theta = np.asarray(theta, dtype=float)\n    velocity = np.asarray(velocity, dtype=float)",
-        "    raise NotImplementedError\n    theta = 0\n    velocity = 0",
+    source = (
+        (SOLUTIONS / "momentum.py")
+        .read_text()
+        .replace(
+            "    theta = np.asarray(theta, dtype=float)\n"
+            "    velocity = np.asarray(velocity, dtype=float)",
+            "    raise NotImplementedError\n    theta = 0\n    velocity = 0",
+        )
     )
     run = grade(make_course(tmp_path, files={"momentum.py": source}), ["optimize"])
     (opt,) = run.exercises

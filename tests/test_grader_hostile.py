@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SOLUTIONS, append, make_course, run_grader
 from grader.course import load_course
 from grader.reference import SolutionReference
 from grader.runner import run_checks
 from grader.verdict import ERROR, PASSED, TIMEOUT
+from helpers import SOLUTIONS, append, make_course, run_grader
 
 REFERENCE = SolutionReference(SOLUTIONS)
 STEP = "def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):\n"
@@ -109,9 +109,13 @@ def test_syntax_error_names_file_and_line(tmp_path):
 
 def test_megabytes_of_output_are_capped_and_still_graded(tmp_path):
     body = "    print('x' * 10_000_000)\n    import os\n    os.write(1, b'y' * 5_000_000)\n"
-    source = (SOLUTIONS / "momentum.py").read_text().replace(
-        "    new_velocity = beta * velocity - lr * grad\n",
-        body + "    new_velocity = beta * velocity - lr * grad\n",
+    source = (
+        (SOLUTIONS / "momentum.py")
+        .read_text()
+        .replace(
+            "    new_velocity = beta * velocity - lr * grad\n",
+            body + "    new_velocity = beta * velocity - lr * grad\n",
+        )
     )
     started = time.monotonic()
     results = grade(make_course(tmp_path, files={"momentum.py": source}))
@@ -187,8 +191,7 @@ def test_writing_fake_report_files_is_refused_and_changes_no_verdict(tmp_path):
         "    try:\n"
         "        open(p, 'w').write(json.dumps({'score': 14, 'tests': []}))\n"
         "    except OSError as exc:\n"
-        "        print('blocked', exc)\n"
-        + STEP + "    return theta, velocity\n"
+        "        print('blocked', exc)\n" + STEP + "    return theta, velocity\n"
     )
     results = grade(make_course(root, files=append("momentum.py", body)))
     assert results["momentum_step"].status != PASSED
@@ -197,7 +200,9 @@ def test_writing_fake_report_files_is_refused_and_changes_no_verdict(tmp_path):
 
 
 def test_starting_programs_is_refused(tmp_path):
-    body = STEP + "    import subprocess\n    subprocess.run(['true'])\n    return theta, velocity\n"
+    body = (
+        STEP + "    import subprocess\n    subprocess.run(['true'])\n    return theta, velocity\n"
+    )
     results = grade(make_course(tmp_path, files=append("momentum.py", body)))
     assert results["momentum_step"].status == ERROR
     assert "not allowed" in feedback(results["momentum_step"])

@@ -1,5 +1,5 @@
-from grader.judging import Judge, as_pair, check_finite, check_unchanged, fmt, mistake_or
 from grader.diagnose import close
+from grader.judging import Judge, as_pair, check_finite, check_unchanged, fmt, mistake_or
 
 EX = "momentum_step"
 
@@ -20,9 +20,9 @@ def _judge_step(judge: Judge, *groups: str) -> None:
                 f"  got      theta' = {fmt(theta)}, velocity' = {fmt(velocity)}"
             )
         else:
-            wrong = [n for n, g, e in (("theta'", theta, exp_theta),
-                                       ("velocity'", velocity, exp_velocity)) if not close(g, e)]  # fmt: skip
-            message = f"For {case.label}: the returned {' and '.join(wrong)} differ from the expected values."  # noqa: E501
+            pairs = (("theta'", theta, exp_theta), ("velocity'", velocity, exp_velocity))
+            wrong = " and ".join(n for n, g, e in pairs if not close(g, e))
+            message = f"For {case.label}: the returned {wrong} differ from the expected values."
         raise mistake_or(EX, answer, (theta, velocity), message)
 
 
