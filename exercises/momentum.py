@@ -20,6 +20,8 @@ contributions cancel and the zig-zag is damped.
 Everything works on 1-D numpy arrays of any length d (the examples use d = 2).
 """
 
+import numpy as np  # noqa: F401 - your code will use it
+
 
 def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
     """One step of classical momentum.

@@ -11,6 +11,8 @@ Same velocity convention as `momentum_step` in momentum.py; the only change is *
 gradient is evaluated. The look-ahead lets the method correct itself before it overshoots.
 """
 
+import numpy as np  # noqa: F401 - your code will use it
+
 
 def nesterov_step(theta, velocity, grad_fn, lr=0.1, beta=0.9):
     """One step of Nesterov's accelerated gradient.

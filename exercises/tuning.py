@@ -7,6 +7,8 @@ you spiral in slowly. Count the steps to find out.
 Use any of your functions from momentum.py if you like (`from momentum import momentum_step`).
 """
 
+import numpy as np  # noqa: F401 - your code will use it
+
 
 def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=1000):
     """Count the momentum steps needed until the gradient is small.
