@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     hint.add_argument("exercise", metavar="EXERCISE")
     hint.add_argument("--all", action="store_true", help="show every hint at once")
     hint.set_defaults(handler=cmd_hint)
+
+    from grader.plot.command import add_parser as add_plot
+
+    add_plot(sub)
     return parser
 
 

@@ -227,3 +227,14 @@ def test_grader_check_never_imports_matplotlib(solved):
     proc = subprocess.run([sys.executable, "-c", code], cwd=solved, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.stderr.strip() == "[]"
+
+
+def test_plot_through_the_grader_command(solved, stubs):
+    proc = run_grader("plot", "--out", "picture.png", cwd=solved)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (solved / "picture.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "picture.png" in proc.stdout
+    proc = run_grader("plot", cwd=stubs)
+    assert proc.returncode == 1
+    assert "`optimize` is not implemented yet" in proc.stdout
+    assert not list(stubs.glob("*.png"))
