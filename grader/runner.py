@@ -18,12 +18,7 @@ from grader.course import Course, Exercise
 from grader.judging import Judge
 from grader.results import CheckResult, ExerciseResult, RunResult
 from grader.sandbox import DEFAULT_TIMEOUT, SandboxRun
-from grader.verdict import ERROR, PASSED, Verdict
-
-# Third-party pytest plugins have no business in the judge, and loading them is slow. Set before
-# pytest is imported; this module is imported only when checks run.
-os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-import pytest  # noqa: E402
+from grader.verdict import PASSED
 
 CHECKS_DIR = Path(__file__).with_name("checks")
 
@@ -41,6 +36,14 @@ def run_checks(
 ) -> RunResult:
     """Grade `exercises` of the course's exercises/ folder; never runs student code here."""
     started = time.perf_counter()
+    if reference is None and not course.solutions_dir.is_dir():
+        # A student edition (`grader release`): outputs recorded from the solutions for a set
+        # of seeds. Any other seed maps onto one of them; the result names the seed used.
+        from grader.instructor.recorded import DATA, RecordedReference
+
+        if DATA.is_file():
+            reference = RecordedReference(DATA)
+            seed = reference.pick_seed(seed)
     names = [ex.name for ex in exercises]
     cases = case_builder.build(names, seed)
     sandbox = SandboxRun(
@@ -53,7 +56,12 @@ def run_checks(
         from grader.reference import SolutionReference
 
         reference = SolutionReference(course.solutions_dir)
-    plugin = _Collector(lambda: Judge(cases, sandbox.result(), reference))
+    # pytest is imported only now, while the sandbox already runs the student's code.
+    # Third-party pytest plugins have no business in the judge, and loading them is slow.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    from grader.collector import Collector
+
+    plugin = Collector(lambda: Judge(cases, sandbox.result(), reference))
     _pytest_main([CHECKS_DIR / f"check_{name}.py" for name in names], plugin)
     return assemble(exercises, plugin.records, seed, time.perf_counter() - started)
 
@@ -79,11 +87,13 @@ def assemble(
     return RunResult(seed, tuple(results), seconds)
 
 
-def _pytest_main(files: list[Path], plugin: _Collector) -> None:
+def _pytest_main(files: list[Path], plugin: Any) -> None:
+    import pytest
+
     args = [
         *map(str, files),
         "-c", os.devnull, "--rootdir", str(CHECKS_DIR), "-o", "python_files=check_*.py",
-        "-s", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
+        "-s", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
         "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:stepwise",
         "-p", "no:logging",
     ]  # fmt: skip
@@ -92,41 +102,3 @@ def _pytest_main(files: list[Path], plugin: _Collector) -> None:
         raise GraderError(plugin.internal)
     if code not in (0, 1):
         raise GraderError(f"the hidden checks could not run (pytest exit code {int(code)})")
-
-
-class _Collector:
-    """A pytest plugin: provides the `judge` fixture and records each check's verdict."""
-
-    def __init__(self, make_judge: Any) -> None:
-        self._make_judge = make_judge
-        self.records: list[tuple[str, str, str, str]] = []
-        self.internal = ""
-
-    @pytest.fixture(scope="session")
-    def judge(self) -> Judge:
-        # Waits here for the sandbox, which has been running since before pytest started.
-        return self._make_judge()
-
-    def pytest_collectreport(self, report: Any) -> None:
-        if report.failed:
-            self.internal = f"the hidden checks failed to load: {report.longreprtext[-2000:]}"
-
-    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
-        if call.when != "call" and call.excinfo is None:
-            return
-        exercise = item.module.EX
-        title = (item.obj.__doc__ or item.name).strip()
-        if call.excinfo is None:
-            self.records.append((exercise, title, PASSED, ""))
-            return
-        exc = call.excinfo.value
-        if isinstance(exc, Verdict):
-            self.records.append((exercise, title, exc.status, str(exc)))
-        else:
-            # A bug in a check is ours, not the student's: say so plainly, don't blame them.
-            where = call.excinfo.traceback[-1]
-            self.records.append((
-                exercise, title, ERROR,
-                f"internal error in the grader ({type(exc).__name__}: {exc} at "
-                f"{Path(str(where.path)).name}:{where.lineno + 1}). Please report this.",
-            ))  # fmt: skip

@@ -1,0 +1,49 @@
+"""The pytest plugin through which the hidden checks get their judge and report verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.judging import Judge
+from grader.verdict import ERROR, PASSED, Verdict
+
+
+class Collector:
+    """A pytest plugin: provides the `judge` fixture and records each check's verdict."""
+
+    def __init__(self, make_judge: Any) -> None:
+        self._make_judge = make_judge
+        self.records: list[tuple[str, str, str, str]] = []
+        self.internal = ""
+
+    @pytest.fixture(scope="session")
+    def judge(self) -> Judge:
+        # Waits here for the sandbox, which has been running since before pytest started.
+        return self._make_judge()
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.internal = f"the hidden checks failed to load: {report.longreprtext[-2000:]}"
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        if call.when != "call" and call.excinfo is None:
+            return
+        exercise = item.module.EX
+        title = (item.obj.__doc__ or item.name).strip()
+        if call.excinfo is None:
+            self.records.append((exercise, title, PASSED, ""))
+            return
+        exc = call.excinfo.value
+        if isinstance(exc, Verdict):
+            self.records.append((exercise, title, exc.status, str(exc)))
+        else:
+            # A bug in a check is ours, not the student's: say so plainly, don't blame them.
+            where = call.excinfo.traceback[-1]
+            self.records.append((
+                exercise, title, ERROR,
+                f"internal error in the grader ({type(exc).__name__}: {exc} at "
+                f"{Path(str(where.path)).name}:{where.lineno + 1}). Please report this.",
+            ))  # fmt: skip
