@@ -1,0 +1,1 @@
+"""Instructor tools: grade a class, release a student edition, Gradescope, selfcheck."""

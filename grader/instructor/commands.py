@@ -1,0 +1,286 @@
+"""The instructor's subcommands: `grade`, `release`, `gradescope`, `selfcheck`.
+
+`add_parsers(subparsers)` registers them on `grader`'s parser; each handler takes the parsed
+arguments, prints, and returns the exit code: 0 done, 1 selfcheck found problems, 2 usage or
+set-up error (`grader: error: ...` on stderr). The work is done by the library modules beside
+this one, which never print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.course import CourseError, load_course
+from grader.sandbox import DEFAULT_TIMEOUT
+
+PROG = "grader"
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+GRADE_HELP = """\
+Grade every submission with the hidden checks, in parallel, into DIR/grades.csv and
+DIR/feedback/<student>.json (Gradescope format) and .txt (what `grader check` prints).
+A submission is a folder (with exercises/ or the exercise files), a .py file or a .zip of
+either; a folder of submissions is expanded one level; its name is the student id.
+Submissions already graded with the same checks, seed and content are skipped (--force to
+regrade). Example: grader grade submissions/ --out grades/"""
+RELEASE_HELP = """\
+Write the student edition to OUT_DIR: the stubs, the quiz, the grader with its hidden checks
+and reference outputs recorded from solutions/, README, pyproject and a GitHub Classroom
+workflow, and no solution source. Example: grader release ../momentum-lab-student"""
+GRADESCOPE_HELP = """\
+Write a Gradescope autograder zip (setup.sh, run_autograder and the student edition's grader)
+that grades /autograder/submission into /autograder/results/results.json with one fixed seed.
+Example: grader gradescope autograder.zip --visibility after_published"""
+SELFCHECK_HELP = """\
+Check the course itself: every stub is "not attempted", every solution passes, every exercise
+has hints and points, exercises/ mirrors solutions/, every known_wrong/ file fails with its
+diagnosis, every quiz bank validates. Exit 0 when all is well, 1 otherwise."""
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 600 seconds")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 4294967295")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{text} must be between 1 and 1000")
+    return value
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register grade, release, gradescope and selfcheck on `grader`'s subparsers."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    course_opt = argparse.ArgumentParser(add_help=False)
+    course_opt.add_argument(
+        "--path", type=Path, metavar="DIR",
+        help="the course folder (default: the nearest folder at or above here with exercises/)",
+    )  # fmt: skip
+
+    grade = sub.add_parser("grade", parents=[course_opt], help="grade a class of submissions",
+                           description=GRADE_HELP, formatter_class=fmt)  # fmt: skip
+    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
+    grade.add_argument("--seed", type=_seed, help="the seed for every student (default: the "
+                       "one in DIR/grades.csv, else random)")  # fmt: skip
+    grade.add_argument(
+        "--jobs",
+        type=_count,
+        metavar="N",
+        help=f"processes to grade with (default: the cores, {os.cpu_count()})",
+    )
+    grade.add_argument(
+        "--timeout",
+        type=_positive,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit per call of student code (default {DEFAULT_TIMEOUT:g})",
+    )
+    grade.add_argument("--force", action="store_true", help="regrade everything")
+    grade.add_argument(
+        "--visibility",
+        choices=VISIBILITIES,
+        default="visible",
+        help="visibility written into the feedback JSON (default visible)",
+    )
+    grade.set_defaults(handler=cmd_grade)
+
+    release = sub.add_parser("release", parents=[course_opt], help="write the student edition",
+                             description=RELEASE_HELP, formatter_class=fmt)  # fmt: skip
+    release.add_argument("out", type=Path, metavar="OUT_DIR")
+    release.add_argument(
+        "--seeds",
+        type=_count,
+        default=30,
+        metavar="N",
+        help="how many seeds to record reference outputs for (default 30)",
+    )
+    release.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
+    release.set_defaults(handler=cmd_release)
+
+    gs = sub.add_parser("gradescope", parents=[course_opt], help="write a Gradescope autograder",
+                        description=GRADESCOPE_HELP, formatter_class=fmt)  # fmt: skip
+    gs.add_argument("out", type=Path, metavar="OUT.zip")
+    gs.add_argument(
+        "--visibility",
+        choices=VISIBILITIES,
+        default="after_published",
+        help="when students see the check results (default after_published)",
+    )
+    gs.add_argument("--seed", type=_seed, help="the seed every submission is graded with")
+    gs.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    gs.set_defaults(handler=cmd_gradescope)
+
+    selfcheck = sub.add_parser("selfcheck", parents=[course_opt], help="check the course itself",
+                               description=SELFCHECK_HELP, formatter_class=fmt)  # fmt: skip
+    selfcheck.add_argument("--seed", type=_seed, help="the seed of the cases (default random)")
+    selfcheck.set_defaults(handler=cmd_selfcheck)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """These subcommands alone (for tests and until they are wired into grader.cli)."""
+    parser = argparse.ArgumentParser(prog=PROG)
+    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    return int(args.handler(args))
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _guarded(work):  # type: ignore[no-untyped-def]
+    """Turn the library's exceptions into `grader: error: ...` and exit code 2."""
+    from grader.instructor.recorded import SeedError
+    from grader.instructor.submissions import InstructorError
+    from grader.reference import ReferenceError
+    from grader.runner import GraderError
+    from grader.sandbox import SandboxError
+
+    try:
+        return work()
+    except (CourseError, InstructorError, SeedError, OSError) as exc:
+        return _error(str(exc))
+    except (GraderError, SandboxError, ReferenceError) as exc:
+        return _error(f"{exc}. The grader could not run: check the installation")
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted. Everything graded so far is kept.", file=sys.stderr)
+        return 130
+
+
+# ---- grade -------------------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        rate = done / max(time.perf_counter() - self.started, 1e-9)
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} graded ({rate:.1f}/s) ")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.instructor.batch import close_workers, grade, previous_seed
+
+    def work() -> int:
+        course = load_course(args.path)
+        seed = args.seed
+        if seed is None:
+            seed = previous_seed(args.out)
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        try:
+            batch = grade(course, args.submissions, args.out, seed=seed, jobs=args.jobs or 0,
+                          timeout=args.timeout, force=args.force, visibility=args.visibility,
+                          progress=Progress())  # fmt: skip
+        finally:
+            close_workers()
+        passed = sum(r.status == "passed" for r in batch.rows)
+        errors = sum(r.status.startswith("error") for r in batch.rows)
+        print(
+            f"Graded {batch.graded} submission{'s' * (batch.graded != 1)} in "
+            f"{batch.seconds:.1f} s ({batch.skipped} already graded, skipped), seed {seed}, "
+            f"checks {batch.checks}: {passed} passed, {len(batch.rows) - passed - errors} "
+            f"failed, {errors} with errors."
+        )
+        print(f"Grades: {args.out / 'grades.csv'}  Feedback: {args.out / 'feedback'}/")
+        return 0
+
+    return _guarded(work)
+
+
+# ---- selfcheck ---------------------------------------------------------------------------------
+
+
+def cmd_selfcheck(args: argparse.Namespace) -> int:
+    from grader.instructor.selfcheck import selfcheck
+
+    def work() -> int:
+        course = load_course(args.path)
+        seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+        findings = selfcheck(course, seed)
+        for finding in findings:
+            print(("ok    " if finding.ok else "FAIL  ") + finding.message)
+        bad = sum(not f.ok for f in findings)
+        if bad:
+            print(f"\n{bad} problem{'s' * (bad != 1)} in the course (seed {seed}).")
+            return 1
+        print(f"\nThe course is consistent (seed {seed}).")
+        return 0
+
+    return _guarded(work)
+
+
+# ---- release and gradescope --------------------------------------------------------------------
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader.instructor.release import release
+
+    def work() -> int:
+        course = load_course(args.path)
+        summary = release(course, args.out, seeds=args.seeds, force=args.force)
+        print(summary)
+        return 0
+
+    return _guarded(work)
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from grader.instructor.gradescope_bundle import bundle
+
+    def work() -> int:
+        course = load_course(args.path)
+        seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+        summary = bundle(course, args.out, seed=seed, visibility=args.visibility,
+                         timeout=args.timeout)  # fmt: skip
+        print(summary)
+        return 0
+
+    return _guarded(work)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Find submissions on disk and stage each one as a gradable exercises/ folder.
+
+A submission is a folder (holding `exercises/`, or the exercise files directly), a single `.py`
+file, or a `.zip` of either. A folder that is none of these is a folder of submissions and is
+expanded one level. The submission's name (folder name or file stem) is the student id.
+
+Staging never runs student code: it copies regular files (no symlinks), unpacks zips after
+checking every entry (no absolute paths, no `..`, no links, bounded size and count) and
+compiles the sources to report syntax errors by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from grader.course import Course
+
+MAX_FILES = 200
+MAX_BYTES = 20 * 1024 * 1024  # uncompressed, per submission
+IGNORED = {"__pycache__", "__MACOSX", ".DS_Store", ".git", ".grader", ".ipynb_checkpoints"}
+
+
+class InstructorError(Exception):
+    """A problem with what the instructor asked for (a path that does not exist, ...)."""
+
+
+class SubmissionError(Exception):
+    """This submission cannot be graded; the message goes into its row and feedback."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    source: Path
+
+
+@dataclass
+class Staged:
+    """A submission ready for the sandbox, with the problems found on the way."""
+
+    exercises_dir: Path
+    problems: list[str] = field(default_factory=list)
+
+
+def student_id(path: Path) -> str:
+    """The student id for a path: its name without .zip/.py, safe as a file name."""
+    name = path.name
+    for suffix in (".zip", ".py"):
+        if path.is_file() and name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    name = re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip(".") or "submission"
+    return name
+
+
+def discover(paths: list[Path], course: Course, exclude: list[Path] = ()) -> list[Submission]:
+    """Every submission named, with folders of submissions expanded one level, in order."""
+    skip = {p.resolve() for p in exclude}
+    found: list[Submission] = []
+    for path in paths:
+        if not path.exists():
+            raise InstructorError(f"{path} does not exist. Name submission folders, files or zips")
+        if path.is_dir() and not _is_submission(path, course):
+            entries = sorted(
+                p for p in path.iterdir()
+                if p.name not in IGNORED and not p.name.startswith(".") and p.resolve() not in skip
+                and not p.is_symlink()
+            )  # fmt: skip
+            if entries:
+                found.extend(Submission(student_id(p), p) for p in entries)
+                continue
+        found.append(Submission(student_id(path), path))
+    return found
+
+
+def _is_submission(folder: Path, course: Course) -> bool:
+    files = {ex.file for ex in course.exercises}
+    return (folder / "exercises").is_dir() or any((folder / f).is_file() for f in files)
+
+
+def digest(path: Path) -> str:
+    """A fingerprint of the submission's content (to skip it when it has not changed)."""
+    h = hashlib.sha256()
+    if path.is_file():
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    elif path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and not _ignored(p, path)):
+            h.update(str(file.relative_to(path)).encode() + b"\0")
+            h.update(file.read_bytes()[:MAX_BYTES] + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _ignored(file: Path, root: Path) -> bool:
+    return any(part in IGNORED for part in file.relative_to(root).parts) or file.is_symlink()
+
+
+def stage(submission: Submission, course: Course, dest: Path) -> Staged:
+    """Copy or unpack the submission to dest/exercises; raises SubmissionError if it is unusable."""
+    source = submission.source
+    files = list(dict.fromkeys(ex.file for ex in course.exercises))
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / "exercises"
+    if source.is_dir():
+        root = source
+    elif source.suffix.lower() == ".zip":
+        root = dest / "unzipped"
+        extract_zip(source, root)
+        root = _submission_root(root, files)
+    elif source.suffix.lower() == ".py":
+        target.mkdir()
+        name = source.name if source.name in files else files[0]
+        _copy_file(source, target / name)
+        return Staged(target, _check_sources(target, files))
+    else:
+        raise SubmissionError(f"not Python: {source.name} is not a .py file, a .zip or a folder")
+    folder = root / "exercises" if (root / "exercises").is_dir() else root
+    if not any(p for p in folder.rglob("*") if not _ignored(p, folder)):
+        raise SubmissionError("the submission is empty")
+    if not any((folder / f).is_file() for f in files):
+        raise SubmissionError(
+            f"no exercise files: expected an exercises/ folder or {', '.join(files)}"
+        )
+    _copy_tree(folder, target)
+    return Staged(target, _check_sources(target, files))
+
+
+def _submission_root(root: Path, files: list[str]) -> Path:
+    """Descend through single wrapping folders (alice/, alice/momentum-lab/) of an archive."""
+    for _ in range(3):
+        if (root / "exercises").is_dir() or any((root / f).is_file() for f in files):
+            return root
+        inner = [p for p in root.iterdir() if p.name not in IGNORED]
+        if len(inner) != 1 or not inner[0].is_dir():
+            return root
+        root = inner[0]
+    return root
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    count = size = 0
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.rglob("*")):
+        if _ignored(path, source) or not path.is_file():
+            continue  # symlinks, sockets and the like are never followed
+        count += 1
+        size += path.stat().st_size
+        if count > MAX_FILES or size > MAX_BYTES:
+            raise SubmissionError(
+                f"too large: more than {MAX_FILES} files or {MAX_BYTES >> 20} MiB"
+            )
+        out = target / path.relative_to(source)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _copy_file(path, out)
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    if source.stat().st_size > MAX_BYTES:
+        raise SubmissionError(f"too large: {source.name} is over {MAX_BYTES >> 20} MiB")
+    shutil.copyfile(source, target, follow_symlinks=False)
+
+
+def extract_zip(archive: Path, dest: Path) -> None:
+    """Unpack after checking every entry; raises SubmissionError naming the first bad one."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            _check_entries(infos)
+            dest.mkdir(parents=True, exist_ok=True)
+            for info in infos:
+                parts = _parts(info.filename)
+                if not parts or parts[0] in IGNORED:
+                    continue
+                out = dest.joinpath(*parts)
+                if info.is_dir():
+                    out.mkdir(parents=True, exist_ok=True)
+                    continue
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(out, "wb") as dst:
+                    # Read at most the declared size + 1: a lying header cannot inflate more.
+                    data = src.read(info.file_size + 1)
+                    if len(data) > info.file_size:
+                        raise SubmissionError(f"bad zip: {info.filename} is larger than declared")
+                    dst.write(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise SubmissionError(f"not a valid zip file ({exc})") from None
+    except RuntimeError as exc:  # encrypted entries
+        raise SubmissionError(f"cannot unpack the zip: {exc}") from None
+
+
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("", "."))
+
+
+def _check_entries(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_FILES:
+        raise SubmissionError(f"unsafe zip: {len(infos)} entries (at most {MAX_FILES})")
+    total = 0
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+            raise SubmissionError(f"unsafe zip: {info.filename!r} is an absolute path")
+        if ".." in PurePosixPath(name).parts:
+            raise SubmissionError(f"unsafe zip: {info.filename!r} points outside the folder")
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise SubmissionError(f"unsafe zip: {info.filename!r} is a symbolic link")
+        if info.flag_bits & 0x1:
+            raise SubmissionError(f"cannot unpack the zip: {info.filename!r} is encrypted")
+        total += info.file_size
+        if total > MAX_BYTES:
+            raise SubmissionError(f"unsafe zip: more than {MAX_BYTES >> 20} MiB uncompressed")
+
+
+def _check_sources(folder: Path, files: list[str]) -> list[str]:
+    """Missing exercise files and sources that do not compile (compiled only, never run)."""
+    problems = []
+    missing = [f for f in files if not (folder / f).is_file()]
+    if missing:
+        problems.append(f"missing {', '.join(missing)}")
+    for file in files:
+        path = folder / file
+        if not path.is_file():
+            continue
+        try:
+            compile(path.read_bytes(), str(file), "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(f"{file} line {exc.lineno}: SyntaxError: {exc.msg}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"{file} is not Python source ({exc})")
+    return problems
