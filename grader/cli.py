@@ -149,18 +149,28 @@ def _select(course: Course, names: Sequence[str]) -> list[Exercise]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from grader.reference import ReferenceError
-    from grader.results import gradescope
-    from grader.runner import GraderError, run_checks
-    from grader.sandbox import SandboxError
+    from grader.sandbox import SandboxError, spawn
 
     course = load_course(args.path)
     exercises = _select(course, args.exercises)
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     try:
-        run = run_checks(course, exercises, seed, timeout=args.timeout)
-    except (GraderError, SandboxError, ReferenceError) as exc:
-        return _error(f"{exc}. The course installation looks broken: reinstall it (see README)")
+        # Start the worker before anything heavy: it imports numpy while this process imports
+        # the judge and pytest.
+        early = spawn(course.exercises_dir, course.off_limits)
+    except SandboxError as exc:
+        return _error(f"{exc}. Check that this Python can run `python -I -c 'import numpy'`")
+    try:
+        from grader.reference import ReferenceError
+        from grader.results import gradescope
+        from grader.runner import GraderError, run_checks
+
+        try:
+            run = run_checks(course, exercises, seed, timeout=args.timeout, first=early)
+        except (GraderError, SandboxError, ReferenceError) as exc:
+            return _error(f"{exc}. The course installation looks broken: reinstall it (see README)")
+    finally:
+        early.close()
     _remember(course, run)
     if args.json:
         print(json.dumps(gradescope(run), indent=2))

@@ -43,6 +43,11 @@ class Course:
     def solutions_dir(self) -> Path:
         return self.root / "solutions"
 
+    @property
+    def off_limits(self) -> list[Path]:
+        """What student code may not read while it is graded (besides the grader itself)."""
+        return [self.solutions_dir, self.root / "known_wrong"]
+
     def exercise(self, name: str) -> Exercise:
         for ex in self.exercises:
             if ex.name == name:

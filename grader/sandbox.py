@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader import protocol
-from grader.protocol import ProtocolError, Returned
+if TYPE_CHECKING:  # the protocol needs numpy; spawning a worker must not wait for it
+    from grader.protocol import Returned
 
 WORKER = Path(__file__).with_name("_worker.py")
 GRADER_DIR = Path(__file__).parent
@@ -47,6 +47,8 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        from grader import protocol
+
         return {
             "id": self.id,
             "module": self.module,
@@ -78,21 +80,77 @@ def run_calls(
     timeout: float = DEFAULT_TIMEOUT,
     forbidden: Iterable[Path] = (),
     launcher: Launcher | None = None,
+    first: Spawned | None = None,
 ) -> dict[str, Outcome]:
     """Run every call in isolated workers; never raises for anything the student code does.
 
     `launcher` starts each worker process (default: a fresh `python -I` via subprocess); the
     instructor's batch grading passes a fork server that starts the same worker faster.
+    `first` is a worker that `spawn` started earlier, with the same folder and forbidden paths.
     """
     outcomes: dict[str, Outcome] = {}
     pending = list(calls)
-    forbidden_dirs = [str(GRADER_DIR), *map(str, forbidden)]
+    forbidden = list(forbidden)
     while pending:
-        worker = _Worker(pending, exercises_dir.resolve(), timeout, forbidden_dirs, outcomes)
-        worker.launcher = launcher or popen
-        worker.run()
+        worker = first or spawn(exercises_dir, forbidden, launcher)
+        first = None
+        _Worker(worker, pending, timeout, outcomes).run()
         pending = [c for c in pending if c.id not in outcomes]
+    if first is not None:
+        first.close()  # there were no calls: the early worker was not needed
     return outcomes
+
+
+@dataclass
+class Spawned:
+    """A worker process that has started (it imports numpy first) and waits for its calls."""
+
+    proc: Any
+    proto_fd: int
+    out_fd: int
+    scratch: tempfile.TemporaryDirectory[str]
+
+    def close(self) -> None:
+        _kill(self.proc)
+        for fd in (self.proto_fd, self.out_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # already closed
+        self.scratch.cleanup()
+
+
+def spawn(
+    exercises_dir: Path, forbidden: Iterable[Path] = (), launcher: Launcher | None = None
+) -> Spawned:
+    """Start a worker now, so its start-up overlaps whatever the caller does next."""
+    scratch = tempfile.TemporaryDirectory(prefix="momentum-lab-")
+    forbidden_dirs = [str(GRADER_DIR), *(str(Path(f).resolve()) for f in forbidden)]
+    proto_r, proto_w = os.pipe()
+    out_r, out_w = os.pipe()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": scratch.name,
+        "LANG": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    argv = [
+        sys.executable, "-I", "-B", str(WORKER), str(proto_w),
+        str(Path(exercises_dir).resolve()), json.dumps(forbidden_dirs),
+    ]  # fmt: skip
+    try:
+        proc = (launcher or popen)(argv, env, scratch.name, out_w, proto_w)
+    except OSError as exc:
+        os.close(proto_r)
+        os.close(out_r)
+        scratch.cleanup()
+        raise SandboxError(f"cannot start the sandbox: {exc}") from exc
+    finally:
+        os.close(proto_w)
+        os.close(out_w)
+    return Spawned(proc, proto_r, out_r, scratch)
 
 
 class SandboxRun:
@@ -123,54 +181,24 @@ class _Worker:
     """One worker process over the pending calls; fills `outcomes` as events arrive."""
 
     def __init__(
-        self,
-        calls: Sequence[Call],
-        exercises_dir: Path,
-        timeout: float,
-        forbidden: list[str],
-        outcomes: dict[str, Outcome],
+        self, spawned: Spawned, calls: Sequence[Call], timeout: float, outcomes: dict[str, Outcome]
     ) -> None:
+        self.spawned = spawned
         self.calls = list(calls)
-        self.exercises_dir = exercises_dir
         self.timeout = timeout
-        self.forbidden = forbidden
         self.outcomes = outcomes
         self.output = bytearray()
-        self.launcher: Launcher = popen
 
     def run(self) -> None:
-        with tempfile.TemporaryDirectory(prefix="momentum-lab-") as scratch:
-            proto_r, proto_w = os.pipe()
-            out_r, out_w = os.pipe()
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "HOME": scratch,
-                "LANG": "C.UTF-8",
-                "OPENBLAS_NUM_THREADS": "1",
-                "OMP_NUM_THREADS": "1",
-                "MKL_NUM_THREADS": "1",
-            }
-            argv = [
-                sys.executable, "-I", "-B", str(WORKER), str(proto_w),
-                str(self.exercises_dir), json.dumps(self.forbidden),
-            ]  # fmt: skip
-            try:
-                proc = self.launcher(argv, env, scratch, out_w, proto_w)
-            except OSError as exc:
-                os.close(proto_r)
-                os.close(out_r)
-                raise SandboxError(f"cannot start the sandbox: {exc}") from exc
-            finally:
-                os.close(proto_w)
-                os.close(out_w)
-            drain = threading.Thread(target=self._drain, args=(out_r,), daemon=True)
-            drain.start()
-            try:
-                self._talk(proc, proto_r)
-            finally:
-                _kill(proc)
-                os.close(proto_r)
-                drain.join(timeout=2)
+        worker = self.spawned
+        drain = threading.Thread(target=self._drain, args=(worker.out_fd,), daemon=True)
+        drain.start()
+        try:
+            self._talk(worker.proc, worker.proto_fd)
+        finally:
+            _kill(worker.proc)
+            drain.join(timeout=2)
+            worker.close()
 
     def _drain(self, fd: int) -> None:
         # Keep the first OUTPUT_CAP bytes and throw the rest away, so a flood never fills a pipe.
@@ -180,10 +208,11 @@ class _Worker:
                     self.output += chunk[: OUTPUT_CAP - len(self.output)]
         except OSError:
             pass
-        finally:
-            os.close(fd)
 
     def _talk(self, proc: subprocess.Popen[bytes], fd: int) -> None:
+        from grader import protocol
+        from grader.protocol import ProtocolError
+
         request = json.dumps({"calls": [c.to_json() for c in self.calls]}) + "\n"
         writer = threading.Thread(target=_write, args=(proc, request.encode()), daemon=True)
         writer.start()
@@ -271,6 +300,8 @@ def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:
 
 def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], bytes, bool]:
     """Wait until at least one full line, EOF, or the deadline; return the complete lines."""
+    from grader import protocol
+
     while True:
         if b"\n" in buffer:
             *lines, rest = buffer.split(b"\n")
@@ -286,10 +317,12 @@ def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], b
             return [], buffer, True
         buffer += chunk
         if len(buffer) > protocol.MAX_LINE:
-            raise ProtocolError("message too long")
+            raise protocol.ProtocolError("message too long")
 
 
 def _outcome(event: dict[str, Any]) -> Outcome:
+    from grader.protocol import Returned
+
     error = event.get("error") or {}
     value = event.get("value")
     return Outcome(

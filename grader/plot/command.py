@@ -12,14 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.course import CourseError, load_course
-from grader.plot import figure
-from grader.plot.collect import PlotFailed, collect_paths, collect_sweep
-from grader.plot.data import Setup
-from grader.reference import ReferenceError
 from grader.sandbox import DEFAULT_TIMEOUT, SandboxError
-from grader.surfaces import SURFACES
+
+if TYPE_CHECKING:
+    from grader.plot.data import Setup
+
+# numpy, matplotlib and the plotting modules are imported inside `run`: registering this
+# subcommand must cost `grader check` nothing.
 
 DESCRIPTION = """\
 Draw your own `optimize` on a loss surface: plain gradient descent and momentum over the
@@ -92,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--surface", choices=list(SURFACES), default="ravine", help=HELP_SURFACE)
+    surfaces = list(SURFACE_DEFAULTS)
+    parser.add_argument("--surface", choices=surfaces, default="ravine", help=HELP_SURFACE)
     parser.add_argument("--lr", type=float, help=HELP_LR)
     parser.add_argument("--beta", type=float, help=HELP_BETA)
     parser.add_argument("--steps", type=int, help=HELP_STEPS)
@@ -110,6 +113,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Collect, draw, save; print where the figure went. 0 drawn, 1 student code failed, 2 usage."""
+    from grader.plot import figure
+    from grader.plot.collect import PlotFailed, collect_paths, collect_sweep
+    from grader.reference import ReferenceError
+
     try:
         setup, out = _setup(args), _out_file(args)
         course = load_course(args.path)
@@ -157,6 +164,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _setup(args: argparse.Namespace) -> Setup:
     """The run to draw, from the options and the surface's defaults; raises UsageError."""
+    from grader.plot.data import Setup
+    from grader.surfaces import SURFACES
+
     lr_default, steps_default = SURFACE_DEFAULTS[args.surface]
     if args.sweep:
         steps_default = SWEEP_STEPS

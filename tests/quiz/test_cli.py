@@ -153,7 +153,7 @@ def test_main_with_capsys(capsys, monkeypatch, write_bank) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("a\n"))
-    assert main(["run", str(path), "--no-results"]) == 0
+    assert main(["run", str(path), "--no-results", "--no-shuffle"]) == 0
     out = capsys.readouterr().out
     assert "✗ Incorrect." in out and "Score: 0 / 1 point (0%)" in out
 

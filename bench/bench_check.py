@@ -1,0 +1,71 @@
+"""How long does `grader check` take, compared with the cheapest pytest run there is?
+
+Runs, alternately and side by side in one process tree, `grader check` on a course whose
+exercises are the reference solutions and a bare `pytest` run of a one-assert test, in the same
+Python environment, and prints the medians and the median of the per-pair ratios. Machines here
+are shared and noisy: trust the ratio, not the seconds.
+
+    python bench/bench_check.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed(argv: list[str], cwd: Path, env: dict[str, str], expect: int) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != expect:
+        sys.exit(f"bench: {' '.join(argv)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        shutil.copytree(REPO / "solutions", course / "exercises")
+        shutil.copytree(REPO / "solutions", course / "solutions")
+        bare = Path(tmp) / "bare"
+        bare.mkdir()
+        (bare / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n")
+        check = [sys.executable, "-m", "grader", "check", "--path", str(course)]
+        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+        # The stricter baseline: pytest without the environment's third-party plugins, which is
+        # how the grader itself runs pytest.
+        lean = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+        for argv, cwd, e in ((check, course, env), (pytest, bare, env), (pytest, bare, lean)):
+            timed(argv, cwd, e, 0)  # warm the file cache
+        times: dict[str, list[float]] = {"grader": [], "pytest": [], "lean": []}
+        for _ in range(args.rounds):
+            times["grader"].append(timed(check, course, env, 0))
+            times["pytest"].append(timed(pytest, bare, env, 0))
+            times["lean"].append(timed(pytest, bare, lean, 0))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    ratio = statistics.median(g / p for g, p in zip(times["grader"], times["pytest"]))
+    lean_ratio = statistics.median(g / p for g, p in zip(times["grader"], times["lean"]))
+    print(f"rounds: {args.rounds}, alternating, same environment ({sys.executable})")
+    print(f"grader check, 4 exercises / 16 checks:        median {med['grader']:.3f} s")
+    print(f"bare pytest, one assert:                      median {med['pytest']:.3f} s")
+    print(f"bare pytest, one assert, no plugin autoload:  median {med['lean']:.3f} s")
+    print(f"median ratio grader / bare pytest:            {ratio:.2f}x  (goal: at most 1.5x)")
+    print(f"median ratio grader / bare pytest, no plugins: {lean_ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
