@@ -57,8 +57,10 @@ def main() -> None:
             times["pytest"].append(timed(pytest, bare, env, 0))
             times["lean"].append(timed(pytest, bare, lean, 0))
     med = {k: statistics.median(v) for k, v in times.items()}
-    ratio = statistics.median(g / p for g, p in zip(times["grader"], times["pytest"]))
-    lean_ratio = statistics.median(g / p for g, p in zip(times["grader"], times["lean"]))
+    ratio = statistics.median(g / p for g, p in zip(times["grader"], times["pytest"], strict=True))
+    lean_ratio = statistics.median(
+        g / p for g, p in zip(times["grader"], times["lean"], strict=True)
+    )
     print(f"rounds: {args.rounds}, alternating, same environment ({sys.executable})")
     print(f"grader check, 4 exercises / 16 checks:        median {med['grader']:.3f} s")
     print(f"bare pytest, one assert:                      median {med['pytest']:.3f} s")

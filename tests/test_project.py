@@ -1,0 +1,110 @@
+"""The project's own promises: the README's commands, CI, lint, and the course's shape."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from grader.course import load_course
+from helpers import EXERCISES, REPO, SOLUTIONS
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _command(marker: str) -> str:
+    match = re.search(rf"<!-- {marker} -->\n +(.+)\n", README)
+    assert match, f"README.md has no command after <!-- {marker} -->"
+    return match.group(1).strip()
+
+
+def test_readme_has_the_two_commands():
+    check = _command("check-command")
+    test = _command("test-command")
+    assert "python3 -m venv .venv" in check and check.endswith("grader check")
+    assert "pip install" in test and "'.[test]'" in test and test.endswith("-m pytest")
+
+
+def test_ci_runs_the_readme_test_command_word_for_word():
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in script and "rm -rf .venv" in script
+    # The extraction in .ci/run, run for real, yields the README's line.
+    grep = "grep -A1 -F '<!-- test-command -->' README.md | sed -n '2p' | sed 's/^ *//'"
+    out = subprocess.run(["bash", "-c", grep], cwd=REPO, capture_output=True, text=True)
+    assert out.stdout.strip() == _command("test-command")
+
+
+@pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(args):
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]' installs it)")
+    proc = subprocess.run([ruff, *args, "."], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _functions(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_solutions_mirror_exercises_file_for_file():
+    names = sorted(p.name for p in EXERCISES.glob("*.py"))
+    assert names == sorted(p.name for p in SOLUTIONS.glob("*.py"))
+    for name in names:
+        stub, solution = _functions(EXERCISES / name), _functions(SOLUTIONS / name)
+        assert stub.keys() == solution.keys(), name
+        for func in stub:
+            assert ast.dump(stub[func].args) == ast.dump(solution[func].args), (name, func)
+
+
+def test_every_exercise_is_a_stub_with_math_example_todo_and_numpy():
+    course = load_course(REPO)
+    for exercise in course.exercises:
+        path = EXERCISES / exercise.file
+        text = path.read_text(encoding="utf-8")
+        func = _functions(path)[exercise.name]
+        doc = ast.get_docstring(func) or ""
+        assert "Returns" in doc and ("Example" in doc or ">>>" in doc), exercise.name
+        assert "import numpy as np" in text  # the hints use np; a stub must not lose it
+        source = ast.get_source_segment(text, func) or ""
+        assert "# TODO" in source and "raise NotImplementedError" in source, exercise.name
+        assert len(exercise.hints) >= 2 and exercise.points > 0
+
+
+def test_exact_signatures_promised_to_students():
+    expected = {
+        "momentum_step": "theta, velocity, grad, lr=0.1, beta=0.9",
+        "optimize": "grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9",
+        "nesterov_step": "theta, velocity, grad_fn, lr=0.1, beta=0.9",
+    }
+    found = {}
+    for path in EXERCISES.glob("*.py"):
+        for name, node in _functions(path).items():
+            args = node.args
+            defaults = [None] * (len(args.args) - len(args.defaults)) + args.defaults
+            found[name] = ", ".join(
+                a.arg + ("" if d is None else "=" + ast.unparse(d))
+                for a, d in zip(args.args, defaults, strict=True)
+            )
+    for name, signature in expected.items():
+        assert found[name] == signature
+
+
+def test_python_m_grader_and_console_scripts():
+    proc = subprocess.run([sys.executable, "-m", "grader", "--help"], capture_output=True,
+                          text=True, cwd=REPO)  # fmt: skip
+    assert proc.returncode == 0 and "check" in proc.stdout and "hint" in proc.stdout
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'grader = "grader.cli:main"' in pyproject and 'quiz = "quiz.cli:main"' in pyproject
+
+
+def test_hidden_checks_are_not_collected_by_the_projects_pytest():
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q"], cwd=REPO,
+                          capture_output=True, text=True)  # fmt: skip
+    assert "grader/checks" not in proc.stdout and "check_optimize" not in proc.stdout
+    assert "tests/test_project.py" in proc.stdout
