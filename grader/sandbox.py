@@ -110,13 +110,19 @@ class Spawned:
     out_fd: int
     scratch: tempfile.TemporaryDirectory[str]
 
+    closed: bool = False
+
     def close(self) -> None:
+        # Idempotent: closing a file descriptor twice could close one the number was reused for.
+        if self.closed:
+            return
+        self.closed = True
         _kill(self.proc)
         for fd in (self.proto_fd, self.out_fd):
             try:
                 os.close(fd)
             except OSError:
-                pass  # already closed
+                pass
         self.scratch.cleanup()
 
 
