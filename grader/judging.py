@@ -204,3 +204,26 @@ def check_unchanged(judge: Judge, exercise: str) -> None:
                 f"arrays (`x = x - ...`, or start from `np.array({name}, dtype=float)`) instead "
                 "of `x -= ...` or `x[i] = ...` on the caller's array."
             )
+
+
+def check_step(judge: Judge, exercise: str, *groups: str) -> None:
+    """Judge a step function (momentum_step, nesterov_step): (theta', v') against the reference."""
+    for answer in judge.results(exercise, *groups):
+        theta, velocity = as_pair(exercise, answer)
+        exp_theta, exp_velocity = answer.expected
+        check_finite(exercise, answer, theta, exp_theta)
+        check_finite(exercise, answer, velocity, exp_velocity)
+        if diagnose.close(theta, exp_theta) and diagnose.close(velocity, exp_velocity):
+            continue
+        case = answer.case
+        if case.visible:
+            message = (
+                f"For {case.label}:\n"
+                f"  expected theta' = {fmt(exp_theta)}, velocity' = {fmt(exp_velocity)}\n"
+                f"  got      theta' = {fmt(theta)}, velocity' = {fmt(velocity)}"
+            )
+        else:
+            pairs = (("theta'", theta, exp_theta), ("velocity'", velocity, exp_velocity))
+            wrong = " and ".join(n for n, g, e in pairs if not diagnose.close(g, e))
+            message = f"For {case.label}: the returned {wrong} differ from the expected values."
+        raise mistake_or(exercise, answer, (theta, velocity), message)
