@@ -10,16 +10,21 @@ import pytest
 from grader.judging import Judge
 from grader.verdict import ERROR, PASSED, Verdict
 
+COLLECTOR = pytest.StashKey["Collector"]()
+
 
 class Collector:
-    """A pytest plugin: provides the `judge` fixture and records each check's verdict."""
+    """A pytest plugin: hands the checks their judge (see checks/conftest.py) and records each
+    check's verdict."""
 
     def __init__(self, make_judge: Any) -> None:
         self._make_judge = make_judge
         self.records: list[tuple[str, str, str, str]] = []
         self.internal = ""
 
-    @pytest.fixture(scope="session")
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[COLLECTOR] = self
+
     def judge(self) -> Judge:
         # Waits here for the sandbox, which has been running since before pytest started.
         return self._make_judge()
