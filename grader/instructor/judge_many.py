@@ -33,9 +33,15 @@ from grader.runner import CHECKS_DIR, _pytest_main, assemble
 from grader.sandbox import Launcher, Outcome, run_calls
 
 try:  # the collector plugin moved out of runner.py; accept either layout
+    from grader import collector as _collector_module
     from grader.collector import Collector as _Collector
 except ImportError:  # pragma: no cover - older layout
+    _collector_module = None
     from grader.runner import _Collector  # type: ignore[attr-defined,no-redef]
+
+# Newer layout: checks/conftest.py defines the `judge` fixture and asks the plugin for
+# `judge()`. Older layout: the plugin itself provides the `judge` fixture.
+_CONFTEST_FIXTURE = hasattr(_collector_module, "COLLECTOR")
 
 SANDBOX_SLOTS = 3  # students whose code runs at the same time, per judging process
 
@@ -71,22 +77,36 @@ class _ManyCollector(_Collector):
         self.students = students
         self._judge_for = judge_for
         self.by_student: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-        self.started: dict[str, float] = {}
+        self._current = ""
 
     def pytest_generate_tests(self, metafunc: Any) -> None:
         if "judge" in metafunc.fixturenames:
             ids = [f"s{i}" for i in range(len(self.students))]
             metafunc.parametrize("judge", self.students, indirect=True, scope="session", ids=ids)
 
-    @pytest.fixture(scope="session")
-    def judge(self, request: Any) -> Judge:  # replaces runner's unparametrized fixture
-        return self._judge_for(request.param)
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: Any) -> None:
+        # Before the item's fixtures are set up: whose judge a new `judge` value must be.
+        self._current = item.callspec.params["judge"]
+
+    def _judge_now(self) -> Judge:
+        return self._judge_for(self._current)
 
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
         before = len(self.records)
         super().pytest_runtest_makereport(item, call)
         if len(self.records) > before:
             self.by_student[item.callspec.params["judge"]].append(self.records.pop())
+
+
+def _plugin_fixture(self: _ManyCollector, request: Any) -> Judge:
+    return self._judge_for(request.param)
+
+
+if _CONFTEST_FIXTURE:
+    _ManyCollector.judge = _ManyCollector._judge_now  # type: ignore[method-assign]
+else:  # pragma: no cover - older layout
+    _ManyCollector.judge = pytest.fixture(scope="session", name="judge")(_plugin_fixture)
 
 
 def judge_many(
