@@ -161,13 +161,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     except SandboxError as exc:
         return _error(f"{exc}. Check that this Python can run `python -I -c 'import numpy'`")
     try:
-        from grader.reference import ReferenceError
+        from grader.reference import NoReference
         from grader.results import gradescope
         from grader.runner import GraderError, run_checks
 
         try:
             run = run_checks(course, exercises, seed, timeout=args.timeout, first=early)
-        except (GraderError, SandboxError, ReferenceError) as exc:
+        except NoReference as exc:
+            return _error(str(exc))
+        except (GraderError, SandboxError) as exc:
             return _error(f"{exc}. The course installation looks broken: reinstall it (see README)")
     finally:
         early.close()

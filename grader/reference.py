@@ -20,7 +20,7 @@ from grader.protocol import GradSpec
 from grader.surfaces import grad_fn_from_spec
 
 
-class ReferenceError(Exception):
+class NoReference(Exception):
     """The reference solutions are missing or broken."""
 
 
@@ -51,6 +51,12 @@ class SolutionReference:
     """Computes expected values by calling the reference solutions in this process."""
 
     def __init__(self, solutions_dir: Path) -> None:
+        if not solutions_dir.is_dir():
+            raise NoReference(
+                f"there is no reference to grade against: {solutions_dir} does not exist and "
+                "this copy has no recorded reference outputs. Grade from the instructor's full "
+                "course, or from a student edition made by `grader release`"
+            )
         self.solutions_dir = solutions_dir
         self._modules: dict[str, ModuleType] = {}
 
@@ -58,7 +64,7 @@ class SolutionReference:
         if name not in self._modules:
             path = self.solutions_dir / f"{name}.py"
             if not path.is_file():
-                raise ReferenceError(f"the reference solution {path} is missing")
+                raise NoReference(f"the reference solution {path} is missing")
             # Solutions import each other by plain name (`from momentum import ...`).
             sys.path.insert(0, str(self.solutions_dir))
             try:
@@ -67,7 +73,7 @@ class SolutionReference:
                 module = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(module)
             except Exception as exc:
-                raise ReferenceError(f"cannot load the reference solution {path}: {exc}") from exc
+                raise NoReference(f"cannot load the reference solution {path}: {exc}") from exc
             finally:
                 sys.path.remove(str(self.solutions_dir))
             self._modules[name] = module

@@ -238,3 +238,12 @@ def test_plot_through_the_grader_command(solved, stubs):
     assert proc.returncode == 1
     assert "`optimize` is not implemented yet" in proc.stdout
     assert not list(stubs.glob("*.png"))
+
+
+def test_a_course_without_reference_is_refused_clearly(tmp_path):
+    root = make_course(tmp_path)
+    shutil.rmtree(root / "solutions")
+    proc = run_grader("check", cwd=root)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "there is no reference to grade against" in proc.stderr
+    assert "grader release" in proc.stderr and "Traceback" not in proc.stderr

@@ -162,7 +162,7 @@ def _guarded(work):  # type: ignore[no-untyped-def]
     """Turn the library's exceptions into `grader: error: ...` and exit code 2."""
     from grader.instructor.recorded import SeedError
     from grader.instructor.submissions import InstructorError
-    from grader.reference import ReferenceError
+    from grader.reference import NoReference
     from grader.runner import GraderError
     from grader.sandbox import SandboxError
 
@@ -170,7 +170,7 @@ def _guarded(work):  # type: ignore[no-untyped-def]
         return work()
     except (CourseError, InstructorError, SeedError, OSError) as exc:
         return _error(str(exc))
-    except (GraderError, SandboxError, ReferenceError) as exc:
+    except (GraderError, SandboxError, NoReference) as exc:
         return _error(f"{exc}. The grader could not run: check the installation")
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted. Everything graded so far is kept.", file=sys.stderr)

@@ -21,7 +21,7 @@ import numpy as np
 from grader.cases import Case, build
 from grader.course import Course
 from grader.protocol import GradSpec
-from grader.reference import ReferenceError, SolutionReference
+from grader.reference import NoReference, SolutionReference
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference.npz"
 DEFAULT_SEEDS = 30  # about 85 KB each
@@ -101,7 +101,7 @@ class RecordedReference:
 
     def __init__(self, path: Path = DATA) -> None:
         if not path.is_file():
-            raise ReferenceError(
+            raise NoReference(
                 f"this course has no solutions/ folder and the grader has no recorded "
                 f"reference outputs ({path})"
             )
@@ -110,7 +110,7 @@ class RecordedReference:
             self.seeds = [int(s) for s in self._data["_seeds"]]
             self.solutions = str(self._data["_solutions"])
         except (OSError, ValueError, KeyError) as exc:
-            raise ReferenceError(
+            raise NoReference(
                 f"cannot read the recorded reference outputs {path}: {exc}"
             ) from None
         self.path = path
@@ -118,7 +118,7 @@ class RecordedReference:
     def expected(self, case: Case) -> Any:
         key = case_key(case)
         if key not in self._data.files:
-            raise ReferenceError(
+            raise NoReference(
                 f"no recorded reference output for {case.id} (only seeds "
                 f"{', '.join(map(str, self.seeds))} were recorded)"
             )

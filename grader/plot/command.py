@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     """Collect, draw, save; print where the figure went. 0 drawn, 1 student code failed, 2 usage."""
     from grader.plot import figure
     from grader.plot.collect import PlotFailed, collect_paths, collect_sweep
-    from grader.reference import ReferenceError
+    from grader.reference import NoReference
 
     try:
         setup, out = _setup(args), _out_file(args)
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
                 course, setup, nesterov=args.nesterov, reference=args.reference,
                 timeout=args.timeout,
             )  # fmt: skip
-    except (UsageError, CourseError, SandboxError, ReferenceError) as exc:
+    except (UsageError, CourseError, SandboxError, NoReference) as exc:
         return _error(str(exc))
     except PlotFailed as failed:
         print(failed)
