@@ -49,9 +49,13 @@ class Judge:
         ]
         if not selected:
             raise AssertionError(f"no cases for {exercise} {groups}")  # a bug in the checks
+        two_d_ok = any(
+            self.outcomes[c.id].status == "ok" and _dimension(c) == 2
+            for c in self.cases
+            if c.exercise == exercise
+        )
         for case in selected:
-            outcome = self.outcomes[case.id]
-            raise_for_outcome(exercise, case, outcome)
+            raise_for_outcome(exercise, case, self.outcomes[case.id], two_d_ok)
         for case in selected:
             yield Answer(case, self.outcomes[case.id], self.reference.expected(case))
 
@@ -59,7 +63,11 @@ class Judge:
         return [(c, self.outcomes[c.id]) for c in self.cases if c.exercise == exercise]
 
 
-def raise_for_outcome(exercise: str, case: Case, outcome: Outcome) -> None:
+def raise_for_outcome(exercise: str, case: Case, outcome: Outcome, two_d_ok: bool = False) -> None:
+    """Raise the verdict for a call that did not return normally; return if it did.
+
+    two_d_ok: a 2-D case of this function worked, so an IndexError elsewhere hints at
+    hard-coded dimensions."""
     func = f"`{exercise}`"
     status = outcome.status
     if status == "ok":
@@ -76,11 +84,18 @@ def raise_for_outcome(exercise: str, case: Case, outcome: Outcome) -> None:
             f"{func} still raises NotImplementedError: replace the `raise` line in "
             f"exercises/{_file(exercise)} with your code. `grader hint {exercise}` helps."
         )
-    if status == "timeout":
+    if status in ("timeout", "crash"):
+        if outcome.scope == "skipped":
+            where = f"{func} did not finish on an earlier case, so these cases were not run"
+            if status == "crash":
+                where = f"{func} ended the process on an earlier case, so these cases were not run"
+            raise (StudentTimeout if status == "timeout" else StudentError)(f"{where}.")
+        label = "" if outcome.scope == "import" else f" ({case.label})"
+        if status == "crash":
+            raise StudentError(f"{outcome.error}{label}." + printed)
         raise StudentTimeout(
-            f"{outcome.error} ({case.label}). Is there a loop that never ends? "
-            f"A `while` loop whose condition never changes, or a recursion without a base case?"
-            + printed
+            f"{outcome.error}{label}. Is there a loop that never ends? A `while` loop whose "
+            "condition never changes, or a recursion without a base case?" + printed
         )
     if status == "import_error":
         raise StudentError(
@@ -97,20 +112,23 @@ def raise_for_outcome(exercise: str, case: Case, outcome: Outcome) -> None:
             f"{func} called {outcome.error} ({case.label}). Return a value instead of "
             "ending the program." + printed
         )
-    if status == "crash":
-        raise StudentError(f"{outcome.error} ({case.label})." + printed)
     raise StudentError(
         f"{func} raised {outcome.error_type} ({case.label}):\n{outcome.error.rstrip()}"
-        + _dimension_hint(case, outcome)
+        + (_dimension_hint(case, outcome) if two_d_ok else "")
         + printed
     )
 
 
-def _dimension_hint(case: Case, outcome: Outcome) -> str:
+def _dimension(case: Case) -> int | None:
     theta = case.params.get("theta", case.params.get("theta0"))
-    if outcome.error_type in ("IndexError", "ValueError") and theta is not None and len(theta) != 2:
+    return None if theta is None else len(theta)
+
+
+def _dimension_hint(case: Case, outcome: Outcome) -> str:
+    d = _dimension(case)
+    if outcome.error_type in ("IndexError", "ValueError") and d is not None and d != 2:
         return (
-            f"\nIt looks like only 2 dimensions work: this case has d = {len(theta)}. Use "
+            f"\nIt looks like only 2 dimensions work: this case has d = {d}. Use "
             "whole-array arithmetic (theta - lr * grad) instead of theta[0], theta[1]."
         )
     return ""

@@ -72,6 +72,9 @@ class Outcome:
     function: str = ""  # for not_implemented: the student function that raised
     mutated: tuple[str, ...] = ()
     stdout: str = ""
+    # For timeout and crash: "call" (this call did it), "import" (importing the file did), or
+    # "skipped" (not run, because an earlier call of the same function did).
+    scope: str = "call"
 
 
 def run_calls(
@@ -278,8 +281,9 @@ class _Worker:
         else:
             message = f"the process running your code ended while {where}: {why}"
         for call in victims:
+            scope = "import" if importing is not None else "call" if call is current else "skipped"
             self.outcomes[call.id] = Outcome(
-                status, error_type=status, error=message, stdout=output
+                status, error_type=status, error=message, stdout=output, scope=scope
             )
 
 
