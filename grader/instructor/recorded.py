@@ -110,9 +110,7 @@ class RecordedReference:
             self.seeds = [int(s) for s in self._data["_seeds"]]
             self.solutions = str(self._data["_solutions"])
         except (OSError, ValueError, KeyError) as exc:
-            raise NoReference(
-                f"cannot read the recorded reference outputs {path}: {exc}"
-            ) from None
+            raise NoReference(f"cannot read the recorded reference outputs {path}: {exc}") from None
         self.path = path
 
     def expected(self, case: Case) -> Any:
