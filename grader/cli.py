@@ -12,10 +12,9 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
-from grader import state
+from grader import argtypes, state
 from grader.course import Course, CourseError, Exercise, load_course
 from grader.report import Style, render_list, render_run
 from grader.sandbox import DEFAULT_TIMEOUT
@@ -38,26 +37,6 @@ def style_for(stream: TextIO) -> Style:
     return Style(color=color, unicode=unicode)
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 600 seconds")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 4294967295")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -66,11 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    course_opt = argparse.ArgumentParser(add_help=False)
-    course_opt.add_argument(
-        "--path", type=Path, metavar="DIR",
-        help="the course folder (default: the nearest folder at or above here with exercises/)",
-    )  # fmt: skip
+    course_opt = argtypes.course_option()
 
     check = sub.add_parser(
         "check", parents=[course_opt], help="run the hidden checks on your exercises",
@@ -78,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Example: grader check optimize",
     )  # fmt: skip
     check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="only these exercises")
-    check.add_argument("--seed", type=_seed, help="reproduce the random cases of an earlier run")
     check.add_argument(
-        "--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        "--seed", type=argtypes.seed, help="reproduce the random cases of an earlier run"
+    )
+    check.add_argument(
+        "--timeout", type=argtypes.seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"time limit for each call of your code (default {DEFAULT_TIMEOUT:g})",
     )  # fmt: skip
     check.add_argument("--json", action="store_true", help="print Gradescope results.json")
@@ -101,9 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     hint.add_argument("--all", action="store_true", help="show every hint at once")
     hint.set_defaults(handler=cmd_hint)
 
+    from grader.instructor.commands import add_parsers as add_instructor
     from grader.plot.command import add_parser as add_plot
 
     add_plot(sub)
+    add_instructor(sub)
     return parser
 
 
@@ -153,7 +132,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     course = load_course(args.path)
     exercises = _select(course, args.exercises)
-    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     try:
         # Start the worker before anything heavy: it imports numpy while this process imports
         # the judge and pytest.
@@ -166,7 +144,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from grader.runner import GraderError, run_checks
 
         try:
-            run = run_checks(course, exercises, seed, timeout=args.timeout, first=early)
+            reference, seed = _reference_and_seed(course, args.seed)
+            run = run_checks(
+                course, exercises, seed, timeout=args.timeout, reference=reference, first=early
+            )
         except NoReference as exc:
             return _error(str(exc))
         except (GraderError, SandboxError) as exc:
@@ -179,6 +160,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(render_run(run, style_for(sys.stdout), where=f"{course.exercises_dir} · "))
     return 0 if run.passed else 1
+
+
+def _reference_and_seed(course: Course, seed: int | None) -> tuple[object, int]:
+    """The reference to grade against, and the seed: any seed with solutions/, else (a student
+    edition) one of the seeds recorded at release time."""
+    if course.solutions_dir.is_dir():
+        from grader.reference import SolutionReference
+
+        reference = SolutionReference(course.solutions_dir)
+        return reference, seed if seed is not None else secrets.randbelow(1_000_000)
+    from grader.instructor.recorded import RecordedReference, SeedError
+
+    recorded = RecordedReference()  # raises NoReference when nothing was recorded
+    if seed is None:
+        return recorded, secrets.choice(recorded.seeds)
+    try:
+        recorded.check_seed(seed)
+    except SeedError as exc:
+        raise UsageError(str(exc)) from None
+    return recorded, seed
 
 
 def _remember(course: Course, run: object) -> None:

@@ -197,7 +197,9 @@ def check_finite(exercise: str, answer: Answer, value: np.ndarray, expected: np.
 
 
 def fmt(array: np.ndarray) -> str:
-    return np.array2string(np.asarray(array), precision=6, separator=", ", suppress_small=True)
+    # Shown to 6 places anyway; + 0.0 turns the -0.0 of rounding into 0.0 ("-0." confuses).
+    value = np.round(np.asarray(array, dtype=float), 6) + 0.0
+    return np.array2string(value, precision=6, separator=", ", suppress_small=True)
 
 
 def mistake_or(exercise: str, answer: Answer, got: Any, fallback: str) -> Failed:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader import argtypes
 from grader.course import CourseError, load_course
 from grader.sandbox import DEFAULT_TIMEOUT
 
@@ -43,60 +44,28 @@ has hints and points, exercises/ mirrors solutions/, every known_wrong/ file fai
 diagnosis, every quiz bank validates. Exit 0 when all is well, 1 otherwise."""
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 600 seconds")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 4294967295")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"{text} must be between 1 and 1000")
-    return value
-
-
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register grade, release, gradescope and selfcheck on `grader`'s subparsers."""
     fmt = argparse.RawDescriptionHelpFormatter
-    course_opt = argparse.ArgumentParser(add_help=False)
-    course_opt.add_argument(
-        "--path", type=Path, metavar="DIR",
-        help="the course folder (default: the nearest folder at or above here with exercises/)",
-    )  # fmt: skip
+    course_opt = argtypes.course_option()
 
     grade = sub.add_parser("grade", parents=[course_opt], help="grade a class of submissions",
                            description=GRADE_HELP, formatter_class=fmt)  # fmt: skip
     grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION")
     grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
-    grade.add_argument("--seed", type=_seed, help="the seed for every student (default: the "
-                       "one in DIR/grades.csv, else random)")  # fmt: skip
+    grade.add_argument(
+        "--seed", type=argtypes.seed,
+        help="the seed for every student (default: the one in DIR/grades.csv, else random)",
+    )  # fmt: skip
     grade.add_argument(
         "--jobs",
-        type=_count,
+        type=argtypes.count,
         metavar="N",
         help=f"processes to grade with (default: the cores, {os.cpu_count()})",
     )
     grade.add_argument(
         "--timeout",
-        type=_positive,
+        type=argtypes.seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"time limit per call of student code (default {DEFAULT_TIMEOUT:g})",
@@ -115,7 +84,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     release.add_argument("out", type=Path, metavar="OUT_DIR")
     release.add_argument(
         "--seeds",
-        type=_count,
+        type=argtypes.count,
         default=30,
         metavar="N",
         help="how many seeds to record reference outputs for (default 30)",
@@ -132,13 +101,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         default="after_published",
         help="when students see the check results (default after_published)",
     )
-    gs.add_argument("--seed", type=_seed, help="the seed every submission is graded with")
-    gs.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    gs.add_argument("--seed", type=argtypes.seed, help="the seed every submission is graded with")
+    gs.add_argument("--timeout", type=argtypes.seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     gs.set_defaults(handler=cmd_gradescope)
 
     selfcheck = sub.add_parser("selfcheck", parents=[course_opt], help="check the course itself",
                                description=SELFCHECK_HELP, formatter_class=fmt)  # fmt: skip
-    selfcheck.add_argument("--seed", type=_seed, help="the seed of the cases (default random)")
+    selfcheck.add_argument(
+        "--seed", type=argtypes.seed, help="the seed of the cases (default random)"
+    )
     selfcheck.set_defaults(handler=cmd_selfcheck)
 
 

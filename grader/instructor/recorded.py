@@ -102,8 +102,9 @@ class RecordedReference:
     def __init__(self, path: Path = DATA) -> None:
         if not path.is_file():
             raise NoReference(
-                f"this course has no solutions/ folder and the grader has no recorded "
-                f"reference outputs ({path})"
+                "there is no reference to grade against: this course has no solutions/ folder "
+                f"and the grader has no recorded reference outputs ({path}). Grade from the "
+                "instructor's full course, or from a student edition made by `grader release`"
             )
         try:
             self._data = np.load(path, allow_pickle=False)
