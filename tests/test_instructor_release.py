@@ -85,6 +85,17 @@ def test_stubs_are_not_attempted_in_the_edition(edition: Path) -> None:
     assert done.stdout.count("not attempted") == 4 and "Total: 0/14" in done.stdout
 
 
+def test_seeds_in_the_edition_are_the_recorded_ones(edition: Path) -> None:
+    seeds = RecordedReference(edition / "grader/data/reference.npz").seeds
+    chosen = run("grader", "check", "--seed", str(seeds[3]), pythonpath=edition, cwd=edition)
+    assert chosen.returncode == 1 and f"seed {seeds[3]}" in chosen.stdout
+    unknown = next(s for s in range(1000) if s not in seeds)
+    refused = run("grader", "check", "--seed", str(unknown), pythonpath=edition, cwd=edition)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert f"seed {unknown} was not recorded" in refused.stderr
+    assert str(seeds[0]) in refused.stderr and "Traceback" not in refused.stderr
+
+
 def test_solutions_and_a_known_mistake_in_the_edition(edition: Path, tmp_path: Path) -> None:
     copy = tmp_path / "student"
     shutil.copytree(edition, copy)
