@@ -75,7 +75,7 @@ def grade_command() -> list[str]:
                            capture_output=True, env=_env())  # fmt: skip
     if probe.returncode == 0:
         return [sys.executable, "-m", "grader", "grade"]
-    return [sys.executable, "-m", "grader.instructor.commands", "grade"]
+    return [sys.executable, "-m", "grader", "grade"]
 
 
 def _env() -> dict[str, str]:

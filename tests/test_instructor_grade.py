@@ -45,7 +45,7 @@ def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=100
 def instructor(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "grader.instructor.commands", *args], cwd=cwd, env=env,
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 

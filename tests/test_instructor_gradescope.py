@@ -23,7 +23,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gs") / "autograder.zip"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", "grader.instructor.commands", "gradescope", str(out), "--seed",
+        [sys.executable, "-m", "grader", "gradescope", str(out), "--seed",
          "42", "--visibility", "after_due_date"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

@@ -30,7 +30,7 @@ def run(*args: str, pythonpath: Path, cwd: Path) -> subprocess.CompletedProcess[
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("release") / "student"
-    done = run("grader.instructor.commands", "release", str(out), pythonpath=REPO, cwd=REPO)
+    done = run("grader", "release", str(out), pythonpath=REPO, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert "no solutions" in done.stdout
     return out
@@ -136,7 +136,7 @@ def test_release_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) ->
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me")
-    done = run("grader.instructor.commands", "release", str(precious), "--force",
+    done = run("grader", "release", str(precious), "--force",
                pythonpath=REPO, cwd=REPO)  # fmt: skip
     assert done.returncode == 2
     assert "was not written by `grader release`" in done.stderr

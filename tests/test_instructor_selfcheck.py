@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 def selfcheck(path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "grader.instructor.commands", "selfcheck", "--path", str(path),
+        [sys.executable, "-m", "grader", "selfcheck", "--path", str(path),
          "--seed", "3"],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
