@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.cli import main as grader_main
 from grader.course import load_course
 from grader.plot import command, figure
 from grader.plot.collect import collect_paths, collect_sweep
-from grader.plot.command import main
 from grader.plot.data import Setup
 from grader.surfaces import SURFACES
 
@@ -26,7 +26,14 @@ SOLUTIONS = REPO / "solutions"
 STUBS = REPO / "exercises"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LESSON = Setup("ravine", (2.0, 2.0), 0.1, 0.9, 30)
-MAIN = "import sys; from grader.plot.command import main; sys.exit(main(sys.argv[1:]))"
+
+
+def main(argv: list[str]) -> int:
+    """`grader plot ARGV` in this process."""
+    return grader_main(["plot", *argv])
+
+
+MAIN = "import sys; from grader.cli import main; sys.exit(main(['plot', *sys.argv[1:]]))"
 
 OPTIMIZE_HEAD = "\n\ndef optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):\n"
 CRASH = OPTIMIZE_HEAD + "    raise ValueError('boom in my optimize')\n"

@@ -13,7 +13,6 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 from grader import argtypes
@@ -111,17 +110,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "--seed", type=argtypes.seed, help="the seed of the cases (default random)"
     )
     selfcheck.set_defaults(handler=cmd_selfcheck)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """These subcommands alone (for tests and until they are wired into grader.cli)."""
-    parser = argparse.ArgumentParser(prog=PROG)
-    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help(sys.stderr)
-        return 2
-    return int(args.handler(args))
 
 
 def _error(message: str) -> int:
@@ -251,7 +239,3 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
         return 0
 
     return _guarded(work)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

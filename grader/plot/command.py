@@ -1,7 +1,6 @@
 """`grader plot`: the command line of the plots; the only module here that prints.
 
-`add_parser(subparsers)` registers the subcommand on grader's own parser; `main(argv)` runs it on
-its own (tests, or `python -c "from grader.plot.command import main; main([...])"`).
+`add_parser(subparsers)` registers the subcommand on grader's own parser (grader.cli).
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,21 +74,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     _add_arguments(parser)
     parser.set_defaults(handler=run)
     return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run `grader plot` with its own parser; returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog="grader plot",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_arguments(parser)
-    for stream in (sys.stdout, sys.stderr):
-        # Messages are full of θ, α and β: where the terminal cannot show them, show '?'.
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    return run(parser.parse_args(argv))
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
