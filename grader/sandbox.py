@@ -231,25 +231,24 @@ class _Worker:
         importing: str | None = None
         deadline = time.monotonic() + STARTUP_SECONDS
         while queue:
-            lines, buffer, eof = _read_lines(fd, buffer, deadline)
-            for line in lines:
-                event = protocol.loads(line)
-                kind = event.get("event") if isinstance(event, dict) else None
-                if kind == "ready":
-                    ready = True
-                elif kind == "import":
-                    importing = str(event.get("module"))
-                elif kind == "imported":
-                    importing = None
-                elif kind == "result" and queue and event.get("id") == queue[0].id:
-                    self.outcomes[queue.pop(0).id] = _outcome(event)
-                elif kind == "done":
-                    queue.clear()
-                else:
-                    raise_protocol = ProtocolError(f"unexpected event {str(event)[:200]}")
-                    self._fail_current(queue, importing, "crash", str(raise_protocol))
+            try:
+                lines, buffer, eof = _read_lines(fd, buffer, deadline)
+                for line in lines:
+                    importing = self._handle(protocol.loads(line), queue, importing)
+                    ready = True  # the first event is "ready"; student code runs only after it
+                    deadline = time.monotonic() + self.timeout
+            except ProtocolError as exc:
+                if not ready:  # no student code has run yet: this one is ours
+                    raise SandboxError(f"the sandbox worker sent {exc}") from exc
+                if not queue:
                     return
-                deadline = time.monotonic() + self.timeout
+                # Student code can write to the worker's channel too; garbage there is theirs.
+                self._fail_current(
+                    queue, importing, "crash",
+                    f"the grader could not read what came back ({exc}). Does your code write "
+                    "to file descriptors it did not open?",
+                )  # fmt: skip
+                return
             if not queue:
                 return
             if eof or time.monotonic() >= deadline:
@@ -263,6 +262,26 @@ class _Worker:
                 else:
                     self._fail_current(queue, importing, "timeout", "")
                 return
+
+    def _handle(self, event: Any, queue: list[Call], importing: str | None) -> str | None:
+        """Apply one event from the worker; returns the module being imported, if any."""
+        from grader.protocol import ProtocolError
+
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "ready":
+            return importing
+        if kind == "import":
+            return str(event.get("module"))
+        if kind == "imported":
+            return None
+        if kind == "result" and queue and event.get("id") == queue[0].id:
+            self.outcomes[queue[0].id] = _outcome(event)
+            queue.pop(0)
+            return importing
+        if kind == "done" and not queue:
+            return importing
+        # Includes a "done" with calls still pending, which would otherwise restart forever.
+        raise ProtocolError(f"unexpected message {str(event)[:200]}")
 
     def _fail_current(
         self, queue: list[Call], importing: str | None, status: str, why: str

@@ -233,3 +233,25 @@ def test_the_cli_survives_a_hostile_submission(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "exited with code 7" in proc.stdout
     assert "nesterov_step  3/3" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "message",
+    [b"garbage\n", b'{"event": "done"}\n', b'{"event": "result", "id": "nope"}\n',
+     b'{"event": "result", "id": "momentum_step/lesson/0", "status": "ok", "value": {"kind": "array", "array": {"shape": [9], "data": ""}}}\n'],  # noqa: E501
+    ids=["not-json", "early-done", "wrong-id", "bad-array"],
+)  # fmt: skip
+def test_writing_to_the_graders_channel_is_the_students_own_crash(tmp_path, message):
+    # The worker's protocol pipe number is in its argv; a student can find and write to it.
+    source = (
+        f"import os, sys\nos.write(int(sys.argv[1]), {message!r})\n"
+        + (SOLUTIONS / "momentum.py").read_text()
+    )
+    started = time.monotonic()
+    results = grade(make_course(tmp_path, files={"momentum.py": source}))
+    assert time.monotonic() - started < 30  # a forged "done" must not restart the worker forever
+    for name in ("momentum_step", "optimize"):
+        assert results[name].status in (ERROR, "failed"), name
+        assert results[name].score < results[name].max_score
+    assert "could not read what came back" in feedback(results["momentum_step"])
+    assert_others_pass(results, "momentum_step", "optimize")
