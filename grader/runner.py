@@ -17,7 +17,7 @@ from grader import cases as case_builder
 from grader.course import Course, Exercise
 from grader.judging import Judge
 from grader.results import CheckResult, ExerciseResult, RunResult
-from grader.sandbox import DEFAULT_TIMEOUT, SandboxRun, Spawned
+from grader.sandbox import DEFAULT_TIMEOUT, SandboxRun
 from grader.verdict import PASSED
 
 CHECKS_DIR = Path(__file__).with_name("checks")
@@ -42,7 +42,6 @@ def run_checks(
     seed: int,
     timeout: float = DEFAULT_TIMEOUT,
     reference: Any = None,
-    first: Spawned | None = None,
 ) -> RunResult:
     """Grade `exercises` of the course's exercises/ folder; never runs student code here."""
     started = time.perf_counter()
@@ -61,7 +60,6 @@ def run_checks(
         course.exercises_dir,
         timeout=timeout,
         forbidden=course.off_limits,
-        first=first,
     )
     if reference is None:
         from grader.reference import SolutionReference

@@ -83,24 +83,19 @@ def run_calls(
     timeout: float = DEFAULT_TIMEOUT,
     forbidden: Iterable[Path] = (),
     launcher: Launcher | None = None,
-    first: Spawned | None = None,
 ) -> dict[str, Outcome]:
     """Run every call in isolated workers; never raises for anything the student code does.
 
     `launcher` starts each worker process (default: a fresh `python -I` via subprocess); the
     instructor's batch grading passes a fork server that starts the same worker faster.
-    `first` is a worker that `spawn` started earlier, with the same folder and forbidden paths.
     """
     outcomes: dict[str, Outcome] = {}
     pending = list(calls)
     forbidden = list(forbidden)
     while pending:
-        worker = first or spawn(exercises_dir, forbidden, launcher)
-        first = None
+        worker = spawn(exercises_dir, forbidden, launcher)
         _Worker(worker, pending, timeout, outcomes).run()
         pending = [c for c in pending if c.id not in outcomes]
-    if first is not None:
-        first.close()  # there were no calls: the early worker was not needed
     return outcomes
 
 
@@ -132,7 +127,7 @@ class Spawned:
 def spawn(
     exercises_dir: Path, forbidden: Iterable[Path] = (), launcher: Launcher | None = None
 ) -> Spawned:
-    """Start a worker now, so its start-up overlaps whatever the caller does next."""
+    """Start a worker; it imports numpy, then waits for its calls on stdin."""
     scratch = tempfile.TemporaryDirectory(prefix="momentum-lab-")
     forbidden_dirs = [str(GRADER_DIR), *(str(Path(f).resolve()) for f in forbidden)]
     proto_r, proto_w = os.pipe()

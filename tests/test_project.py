@@ -100,7 +100,7 @@ def test_python_m_grader_and_console_scripts():
                           text=True, cwd=REPO)  # fmt: skip
     assert proc.returncode == 0 and "check" in proc.stdout and "hint" in proc.stdout
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'grader = "grader.cli:main"' in pyproject and 'quiz = "quiz.cli:main"' in pyproject
+    assert 'grader = "grader.cli:entry"' in pyproject and 'quiz = "quiz.cli:main"' in pyproject
 
 
 def test_hidden_checks_are_not_collected_by_the_projects_pytest():
