@@ -21,6 +21,7 @@ from grader.sandbox import DEFAULT_TIMEOUT, SandboxRun
 from grader.verdict import PASSED
 
 CHECKS_DIR = Path(__file__).with_name("checks")
+AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 # pytest's own plugins that the hidden checks do not use. Each one loaded costs start-up time
 # (together about 30 ms of a 300 ms run; see bench/bench_check.py); a name a pytest version
 # lacks is simply ignored.
@@ -66,8 +67,6 @@ def run_checks(
 
         reference = SolutionReference(course.solutions_dir)
     # pytest is imported only now, while the sandbox already runs the student's code.
-    # Third-party pytest plugins have no business in the judge, and loading them is slow.
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     from grader.collector import Collector
 
     plugin = Collector(lambda: Judge(cases, sandbox.result(), reference))
@@ -106,7 +105,17 @@ def _pytest_main(files: list[Path], plugin: Any) -> None:
     ]  # fmt: skip
     for name in UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
-    code = pytest.main(args, plugins=[plugin])
+    # Third-party pytest plugins have no business in the judge, and loading them is slow. The
+    # switch is an environment variable; put it back afterwards for whoever called us.
+    saved = os.environ.get(AUTOLOAD)
+    os.environ[AUTOLOAD] = "1"
+    try:
+        code = pytest.main(args, plugins=[plugin])
+    finally:
+        if saved is None:
+            del os.environ[AUTOLOAD]
+        else:
+            os.environ[AUTOLOAD] = saved
     if plugin.internal:
         raise GraderError(plugin.internal)
     if code not in (0, 1):

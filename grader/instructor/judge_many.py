@@ -7,13 +7,12 @@ student's outcomes. Meanwhile a small pool of threads runs the students' code in
 (forked from a `Zygote`), a few students ahead of the checks.
 
 The verdicts are the same as `grader check`'s: the same check files, the same plugin code
-(`runner._Collector`), the same result assembly (`runner.assemble`).
+(`collector.Collector`), the same result assembly (`runner.assemble`).
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -26,22 +25,12 @@ import pytest
 
 from grader import cases as case_builder
 from grader.cases import Case
+from grader.collector import Collector
 from grader.course import Exercise
 from grader.judging import Judge
 from grader.results import RunResult
 from grader.runner import CHECKS_DIR, _pytest_main, assemble
 from grader.sandbox import Launcher, Outcome, run_calls
-
-try:  # the collector plugin moved out of runner.py; accept either layout
-    from grader import collector as _collector_module
-    from grader.collector import Collector as _Collector
-except ImportError:  # pragma: no cover - older layout
-    _collector_module = None
-    from grader.runner import _Collector  # type: ignore[attr-defined,no-redef]
-
-# Newer layout: checks/conftest.py defines the `judge` fixture and asks the plugin for
-# `judge()`. Older layout: the plugin itself provides the `judge` fixture.
-_CONFTEST_FIXTURE = hasattr(_collector_module, "COLLECTOR")
 
 SANDBOX_SLOTS = 3  # students whose code runs at the same time, per judging process
 
@@ -69,8 +58,11 @@ class FixedReference:
         return copy.deepcopy(self._expected[case.id])  # a check can never change the next one's
 
 
-class _ManyCollector(_Collector):
-    """runner's collector with `judge` parametrized over students; records kept per student."""
+class _ManyCollector(Collector):
+    """The checks' collector with `judge` parametrized over students; records per student.
+
+    checks/conftest.py's `judge` fixture asks the collector for `judge()`: here that is the
+    judge of the student whose check is about to run."""
 
     def __init__(self, students: list[str], judge_for: Callable[[str], Judge]) -> None:
         super().__init__(None)
@@ -89,7 +81,7 @@ class _ManyCollector(_Collector):
         # Before the item's fixtures are set up: whose judge a new `judge` value must be.
         self._current = item.callspec.params["judge"]
 
-    def _judge_now(self) -> Judge:
+    def judge(self) -> Judge:
         return self._judge_for(self._current)
 
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
@@ -97,16 +89,6 @@ class _ManyCollector(_Collector):
         super().pytest_runtest_makereport(item, call)
         if len(self.records) > before:
             self.by_student[item.callspec.params["judge"]].append(self.records.pop())
-
-
-def _plugin_fixture(self: _ManyCollector, request: Any) -> Judge:
-    return self._judge_for(request.param)
-
-
-if _CONFTEST_FIXTURE:
-    _ManyCollector.judge = _ManyCollector._judge_now  # type: ignore[method-assign]
-else:  # pragma: no cover - older layout
-    _ManyCollector.judge = pytest.fixture(scope="session", name="judge")(_plugin_fixture)
 
 
 def judge_many(
@@ -118,8 +100,6 @@ def judge_many(
     launcher: Launcher | None = None,
 ) -> dict[str, RunResult]:
     """Every task's RunResult, as `run_checks` would give it for that student alone."""
-    # As in run_checks: third-party pytest plugins have no business in the judge.
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     names = [ex.name for ex in exercises]
     cases = case_builder.build(names, seed)
     calls = [c.call() for c in cases]
