@@ -37,6 +37,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    # As on a student's machine, compiled bytecode is cached after the first run (pip already
+    # compiled pytest's); some sandboxes set this variable, which would recompile the grader's
+    # modules on every run of it and of nothing else.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp) / "course"
         shutil.copytree(REPO / "solutions", course / "exercises")
