@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from grader.course import load_course  # noqa: E402
-from grader.known_wrong import build_submission, discover  # noqa: E402
+from grader.instructor.known_wrong import build_submission, discover  # noqa: E402
 
 CRASHES = {
     "raises": "\ndef momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):\n"

@@ -16,7 +16,7 @@ from typing import TextIO
 from grader import argtypes, state
 from grader.course import Course, CourseError, Exercise, load_course
 from grader.report import Style, render_list, render_run
-from grader.sandbox import DEFAULT_TIMEOUT
+from grader.sandbox.process import DEFAULT_TIMEOUT
 
 PROG = "grader"
 
@@ -141,10 +141,10 @@ def _select(course: Course, names: Sequence[str]) -> list[Exercise]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from grader.reference import NoReference
+    from grader.judge.reference import NoReference
+    from grader.judge.runner import GraderError, run_checks
     from grader.results import gradescope
-    from grader.runner import GraderError, run_checks
-    from grader.sandbox import SandboxError
+    from grader.sandbox.process import SandboxError
 
     course = load_course(args.path)
     exercises = _select(course, args.exercises)
@@ -167,11 +167,11 @@ def _reference_and_seed(course: Course, seed: int | None) -> tuple[object, int]:
     """The reference to grade against, and the seed: any seed with solutions/, else (a student
     edition) one of the seeds recorded at release time."""
     if course.solutions_dir.is_dir():
-        from grader.reference import SolutionReference
+        from grader.judge.reference import SolutionReference
 
         reference = SolutionReference(course.solutions_dir)
         return reference, seed if seed is not None else _random_below(1_000_000)
-    from grader.instructor.recorded import RecordedReference, SeedError
+    from grader.judge.recorded import RecordedReference, SeedError
 
     recorded = RecordedReference()  # raises NoReference when nothing was recorded
     if seed is None:

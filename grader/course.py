@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-METADATA = Path(__file__).with_name("course.toml")
+from grader.exercises import FOLDER as REGISTRY_DIR
+from grader.exercises import RegistryError, registry
+from grader.exercises.base import ExerciseSpec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Ubuntu 22.04, Gradescope's default image)
+    import tomli as tomllib  # noqa: I001
+
+PACKAGED = Path(__file__).with_name("course.toml")  # for a course folder without its own
+METADATA_NAME = "course.toml"
 FORMAT_VERSION = 1
 
 
@@ -27,6 +37,11 @@ class Exercise:
     def module(self) -> str:
         return self.file.removesuffix(".py")
 
+    @property
+    def spec(self) -> ExerciseSpec:
+        """What the grader knows about this exercise (grader/exercises/<name>.py)."""
+        return registry()[self.name]
+
 
 @dataclass(frozen=True)
 class Course:
@@ -34,6 +49,7 @@ class Course:
 
     root: Path
     exercises: tuple[Exercise, ...]
+    metadata: Path = PACKAGED
 
     @property
     def exercises_dir(self) -> Path:
@@ -59,7 +75,7 @@ class Course:
         return [ex.name for ex in self.exercises]
 
 
-def load_exercises(path: Path = METADATA) -> tuple[Exercise, ...]:
+def load_exercises(path: Path = PACKAGED) -> tuple[Exercise, ...]:
     """Read the exercise list; raises CourseError naming the file on any problem."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -82,7 +98,41 @@ def load_exercises(path: Path = METADATA) -> tuple[Exercise, ...]:
             raise CourseError(f"{path}: exercise #{i} is missing or has a bad {exc}") from exc
     if not exercises:
         raise CourseError(f"{path}: lists no exercises")
+    check_registry(path, [ex.name for ex in exercises])
     return tuple(exercises)
+
+
+def check_registry(path: Path, names: list[str]) -> None:
+    """course.toml and grader/exercises/ must describe the same exercises."""
+    try:
+        known = registry()
+    except RegistryError as exc:
+        raise CourseError(str(exc)) from exc
+    missing = [n for n in names if n not in known]
+    extra = [n for n in known if n not in names]
+    if missing:
+        raise CourseError(
+            f"{path} lists {_names(missing)}, but {REGISTRY_DIR} has no module for "
+            f"{'it' if len(missing) == 1 else 'them'} ({', '.join(m + '.py' for m in missing)}). "
+            "Add the exercise module (README: Add an exercise) or remove the entry"
+        )
+    if extra:
+        raise CourseError(
+            f"{REGISTRY_DIR} describes {_names(extra)}, but {path} does not list "
+            f"{'it' if len(extra) == 1 else 'them'}. Add a [[exercises]] entry to {path} "
+            "or remove the module"
+        )
+
+
+def _names(names: list[str]) -> str:
+    word = "exercise" if len(names) == 1 else "exercises"
+    return f"{word} " + ", ".join(f"`{n}`" for n in names)
+
+
+def metadata_for(root: Path) -> Path:
+    """The course's own course.toml, else the one packaged with the grader."""
+    own = root / METADATA_NAME
+    return own if own.is_file() else PACKAGED
 
 
 def find_root(start: Path) -> Path:
@@ -111,4 +161,5 @@ def load_course(path: Path | None = None, cwd: Path | None = None) -> Course:
             raise CourseError(f"{path} has no exercises/ folder. Pass the course folder")
     else:
         root = find_root(cwd or Path.cwd())
-    return Course(root=root, exercises=load_exercises())
+    metadata = metadata_for(root)
+    return Course(root=root, exercises=load_exercises(metadata), metadata=metadata)

@@ -13,6 +13,14 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 
 
+def exercises(*names: str) -> list:
+    """The repo's course.toml entries for these exercises (all of them when none are named)."""
+    from grader.course import load_course
+
+    course = load_course(REPO)
+    return [e for e in course.exercises if not names or e.name in names]
+
+
 def make_course(root: Path, *, solved: bool = True, files: dict[str, str] | None = None) -> Path:
     """A course folder at `root`: exercises/ holds the solutions (or the stubs), then `files`
     (name -> source) replace or append to them. The reference comes from the repo's solutions/."""

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from grader.course import load_course
-from grader.known_wrong import build_submission, discover
-from grader.reference import SolutionReference
-from grader.runner import run_checks
+from grader.instructor.known_wrong import build_submission, discover
+from grader.judge.reference import SolutionReference
+from grader.judge.runner import run_checks
 from grader.verdict import NOT_ATTEMPTED, PASSED
 from helpers import REPO, SOLUTIONS, append, make_course
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader.course import load_course
-from grader.reference import SolutionReference
-from grader.runner import run_checks
+from grader.judge.reference import SolutionReference
+from grader.judge.runner import run_checks
 from grader.verdict import ERROR, PASSED, TIMEOUT
 from helpers import SOLUTIONS, append, make_course, run_grader
 

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 import yaml
 
-from grader.cases import build
 from grader.course import load_course
-from grader.instructor.recorded import RecordedReference
-from grader.instructor.release import JUDGE_MODULES, solution_lines
-from grader.reference import SolutionReference
+from grader.instructor.release import JUDGE_FOLDER, solution_lines
+from grader.judge.cases import build
+from grader.judge.recorded import RecordedReference
+from grader.judge.reference import SolutionReference
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,7 +53,7 @@ def test_no_solution_source_anywhere(edition: Path) -> None:
     hits = []
     for path in edition.rglob("*"):
         rel = path.relative_to(edition).as_posix()
-        if not path.is_file() or rel in JUDGE_MODULES or path.suffix == ".npz":
+        if not path.is_file() or rel.startswith(JUDGE_FOLDER) or path.suffix == ".npz":
             continue
         text = path.read_bytes().decode("utf-8", "replace")
         hits += [f"{rel}: {line}" for line in lines if line in text]
@@ -67,7 +67,7 @@ def test_recorded_outputs_equal_the_solutions(edition: Path) -> None:
     solutions = SolutionReference(REPO / "solutions")
     compared = 0
     for seed in recorded.seeds:
-        for case in build(course.names, seed):
+        for case in build(course.exercises, seed):
             want, got = solutions.expected(case), recorded.expected(case)
             if isinstance(want, tuple):
                 assert all(np.array_equal(w, g) for w, g in zip(want, got, strict=True)), case.id
@@ -76,7 +76,7 @@ def test_recorded_outputs_equal_the_solutions(edition: Path) -> None:
             else:
                 assert want == got, case.id
             compared += 1
-    assert compared == 30 * len(build(course.names, 0))
+    assert compared == 30 * len(build(course.exercises, 0))
 
 
 def test_stubs_are_not_attempted_in_the_edition(edition: Path) -> None:

@@ -19,7 +19,7 @@ from grader.course import load_course
 from grader.plot import command, figure
 from grader.plot.collect import collect_paths, collect_sweep
 from grader.plot.data import Setup
-from grader.surfaces import SURFACES
+from grader.sandbox.surfaces import SURFACES
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
@@ -273,7 +273,9 @@ def test_subprocess_writes_the_figure_and_imports_matplotlib_only_to_draw(solved
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.strip() == f"Wrote {tmp_path / 'momentum-plot.png'}"
-    lazy = "import sys, grader.plot.command, grader.runner; print('matplotlib' in sys.modules)"
+    lazy = (
+        "import sys, grader.plot.command, grader.judge.runner; print('matplotlib' in sys.modules)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", lazy], env=env, capture_output=True, text=True, timeout=60
     )

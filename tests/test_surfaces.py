@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.surfaces import SURFACES, grad_fn_from_spec, quadratic
+from grader.sandbox.surfaces import SURFACES, grad_fn_from_spec, quadratic
 
 
 def numeric_grad(loss, theta, h=1e-6):

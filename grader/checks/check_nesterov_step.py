@@ -1,4 +1,4 @@
-from grader.judging import Judge, check_step, check_unchanged
+from grader.judge.judging import Judge, check_step, check_unchanged
 
 EX = "nesterov_step"
 

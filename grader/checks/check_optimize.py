@@ -1,8 +1,8 @@
 import numpy as np
 
-from grader import diagnose
-from grader.diagnose import close
-from grader.judging import Answer, Judge, check_finite, check_unchanged, fmt, mistake_or
+from grader.judge import diagnose
+from grader.judge.diagnose import close
+from grader.judge.judging import Answer, Judge, check_finite, check_unchanged, fmt, mistake_or
 from grader.verdict import Failed
 
 EX = "optimize"

@@ -1,4 +1,4 @@
-from grader.judging import Answer, Judge, mistake_or
+from grader.judge.judging import Answer, Judge, mistake_or
 from grader.verdict import Failed
 
 EX = "steps_to_converge"

@@ -1,9 +1,9 @@
-"""The `judge` fixture of the hidden checks, supplied by grader.runner's collector plugin."""
+"""The `judge` fixture of the hidden checks, supplied by grader.judge.runner's collector plugin."""
 
 import pytest
 
-from grader.collector import COLLECTOR
-from grader.judging import Judge
+from grader.judge.collector import COLLECTOR
+from grader.judge.judging import Judge
 
 
 @pytest.fixture(scope="session")

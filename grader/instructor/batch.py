@@ -25,10 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader.cases import build
 from grader.course import Course
 from grader.instructor.judge_many import FixedReference, Task, judge_many
-from grader.instructor.recorded import default_reference, reference_fingerprint
 from grader.instructor.submissions import (
     Submission,
     SubmissionError,
@@ -36,6 +34,8 @@ from grader.instructor.submissions import (
     discover,
     stage,
 )
+from grader.judge.cases import build
+from grader.judge.recorded import default_reference, reference_fingerprint
 from grader.report import Style, render_run
 from grader.results import ExerciseResult, RunResult, gradescope
 from grader.verdict import NOT_ATTEMPTED, PASSED
@@ -74,13 +74,12 @@ class Batch:
 def checks_id(course: Course, timeout: float) -> str:
     """A fingerprint of everything that decides a grade except the submission and the seed."""
     h = hashlib.sha256()
-    files = sorted((GRADER_DIR / "checks").glob("*.py")) + [
-        GRADER_DIR / name
-        for name in ("course.toml", "cases.py", "judging.py", "diagnose.py", "verdict.py",
-                     "runner.py", "results.py", "protocol.py", "surfaces.py", "_worker.py")
-    ]  # fmt: skip
+    # The whole installed grader, not a hand-kept list: any change to how verdicts are made
+    # (a check, a case builder, a diagnosis, the worker) must trigger a regrade.
+    files = sorted(f for f in GRADER_DIR.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    files += [f for f in (course.metadata,) if f.is_file()]
     for file in files:
-        h.update(file.name.encode() + b"\0" + file.read_bytes())
+        h.update(file.as_posix().encode() + b"\0" + file.read_bytes())
     h.update(reference_fingerprint(course).encode())
     h.update(f"timeout={timeout:g}".encode())
     return h.hexdigest()[:12]
@@ -183,7 +182,7 @@ def _grade_tasks(course: Course, tasks: list[Task], seed: int, timeout: float, j
     """Yield {student: RunResult} chunk by chunk, in parallel over `jobs` processes."""
     if not tasks:
         return
-    reference = FixedReference.compute(default_reference(course), build(course.names, seed))
+    reference = FixedReference.compute(default_reference(course), build(course.exercises, seed))
     jobs = jobs or os.cpu_count() or 1
     chunk = max(1, min(CHUNK, -(-len(tasks) // (jobs * 2))))
     chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
@@ -211,7 +210,7 @@ _STATE: dict[str, Any] = {}
 
 def _init(course: Course, seed: int, reference: FixedReference, timeout: float) -> None:
     """Per judging process: one fork server, reused for every chunk."""
-    from grader.instructor.zygote import Zygote
+    from grader.sandbox.zygote import Zygote
 
     if "zygote" not in _STATE:
         _STATE["zygote"] = Zygote()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from grader import argtypes
 from grader.course import CourseError, load_course
-from grader.sandbox import DEFAULT_TIMEOUT
+from grader.sandbox.process import DEFAULT_TIMEOUT
 
 PROG = "grader"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -119,11 +119,11 @@ def _error(message: str) -> int:
 
 def _guarded(work):  # type: ignore[no-untyped-def]
     """Turn the library's exceptions into `grader: error: ...` and exit code 2."""
-    from grader.instructor.recorded import SeedError
     from grader.instructor.submissions import InstructorError
-    from grader.reference import NoReference
-    from grader.runner import GraderError
-    from grader.sandbox import SandboxError
+    from grader.judge.recorded import SeedError
+    from grader.judge.reference import NoReference
+    from grader.judge.runner import GraderError
+    from grader.sandbox.process import SandboxError
 
     try:
         return work()

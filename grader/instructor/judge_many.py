@@ -23,14 +23,15 @@ from typing import Any
 
 import pytest
 
-from grader import cases as case_builder
-from grader.cases import Case
-from grader.collector import Collector
 from grader.course import Exercise
-from grader.judging import Judge
+from grader.judge import cases as case_builder
+from grader.judge.cases import Case
+from grader.judge.collector import Collector
+from grader.judge.judging import Judge
+from grader.judge.runner import CHECKS_DIR, _pytest_main, assemble
 from grader.results import RunResult
-from grader.runner import CHECKS_DIR, _pytest_main, assemble
-from grader.sandbox import Launcher, Outcome, run_calls
+from grader.sandbox.process import Launcher, run_calls
+from grader.sandbox.protocol import Outcome
 
 SANDBOX_SLOTS = 3  # students whose code runs at the same time, per judging process
 
@@ -101,7 +102,7 @@ def judge_many(
 ) -> dict[str, RunResult]:
     """Every task's RunResult, as `run_checks` would give it for that student alone."""
     names = [ex.name for ex in exercises]
-    cases = case_builder.build(names, seed)
+    cases = case_builder.build(exercises, seed)
     calls = [c.call() for c in cases]
     futures: dict[str, Future[dict[str, Outcome]]] = {}
     seconds: dict[str, float] = {}

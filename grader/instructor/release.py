@@ -15,19 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course
-from grader.instructor import recorded
 from grader.instructor.submissions import InstructorError
+from grader.judge import recorded
 
 GRADER_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES = GRADER_DIR / "templates"
-COPIED = ("exercises", "quiz", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml")
+COPIED = ("exercises", "quiz", "course.toml", "README.md", "CHANGELOG.md", "LICENSE",
+          "pyproject.toml")  # fmt: skip
 SKIPPED = ("__pycache__", "*.pyc", ".grader", "*.egg-info", ".pytest_cache", ".ruff_cache",
            "reference.npz", "autograder.json")  # fmt: skip
 MARKER = ".momentum-lab-release"
-# Judge modules that must ship and re-run a step of momentum on purpose: diagnose.py recomputes
-# the known mistakes from a case's inputs, cases.py checks that a case's gradient norm is not
-# within rounding of its tolerance. A line of theirs that equals a solution line is expected.
-JUDGE_MODULES = {"grader/diagnose.py", "grader/cases.py"}
+# The exercise modules must ship and re-run the exercises on purpose: they recompute the known
+# mistakes from a case's inputs and check that a case is not ambiguous. A line of theirs that
+# equals a solution line is expected.
+JUDGE_FOLDER = "grader/exercises/"
 TEXT_SUFFIXES = {".py", ".toml", ".md", ".yaml", ".yml", ".json", ".txt", ".sh", ".cfg", ""}
 
 
@@ -143,7 +144,7 @@ def leaks(course: Course, out: Path) -> list[str]:
     for path in sorted(out.rglob("*")):
         if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
             continue
-        if path.relative_to(out).as_posix() in JUDGE_MODULES:
+        if path.relative_to(out).as_posix().startswith(JUDGE_FOLDER):
             continue
         try:
             text = path.read_text(encoding="utf-8")

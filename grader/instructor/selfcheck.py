@@ -13,13 +13,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.cases import build
 from grader.course import Course, CourseError
 from grader.instructor.judge_many import FixedReference, Task, judge_many
-from grader.instructor.zygote import Zygote
-from grader.known_wrong import build_submission, discover
-from grader.reference import SolutionReference
+from grader.instructor.known_wrong import build_submission, discover
+from grader.judge.cases import build
+from grader.judge.reference import SolutionReference
 from grader.results import RunResult
+from grader.sandbox.zygote import Zygote
 from grader.verdict import NOT_ATTEMPTED, PASSED
 
 NEEDS_SOLUTIONS = (
@@ -50,7 +50,7 @@ def selfcheck(course: Course, seed: int, timeout: float = 5.0) -> list[Finding]:
             tasks.append(Task(f"wrong{i}", dest / "exercises", ()))
         try:
             reference = FixedReference.compute(
-                SolutionReference(course.solutions_dir), build(course.names, seed)
+                SolutionReference(course.solutions_dir), build(course.exercises, seed)
             )
         except Exception as exc:  # noqa: BLE001 - any failure of the solutions is the finding
             message = f"the solutions cannot compute the expected values: {exc!r}"

@@ -9,12 +9,14 @@ stops at the step where it happens.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from grader.cases import SIGNATURES, Case
 from grader.course import Course
-from grader.judging import Answer, as_pair, raise_for_outcome
+from grader.exercises.base import Case
+from grader.judge.judging import Answer, as_pair, raise_for_outcome
+from grader.judge.reference import SolutionReference
 from grader.plot.data import (
     PathPlot,
     Setup,
@@ -26,10 +28,9 @@ from grader.plot.data import (
     steps_to_tol,
     window_for,
 )
-from grader.protocol import GradSpec
-from grader.reference import SolutionReference
-from grader.sandbox import Outcome, run_calls
-from grader.surfaces import SURFACES
+from grader.sandbox.process import run_calls
+from grader.sandbox.protocol import GradSpec, Outcome
+from grader.sandbox.surfaces import SURFACES
 from grader.verdict import Verdict
 
 NOT_IMPLEMENTED = (
@@ -60,7 +61,7 @@ class PlotFailed(Exception):
 def outcome_message(exercise: str, case: Case, outcome: Outcome) -> str:
     """Why a call did not return normally, in the checks' words (empty when it did)."""
     if outcome.status == "not_implemented" and outcome.function in ("", exercise):
-        return NOT_IMPLEMENTED.format(func=exercise, file=SIGNATURES[exercise][0] + ".py")
+        return NOT_IMPLEMENTED.format(func=exercise, file=case.module + ".py")
     try:
         raise_for_outcome(exercise, case, outcome)
     except Verdict as verdict:
@@ -111,7 +112,10 @@ def collect_paths(
 ) -> PathPlot:
     """The student's paths (and the reference's); raises PlotFailed if `optimize` fails."""
     window = window_for(setup.surface, setup.start)
-    cases = {key: optimize_case(setup, key, setup.steps, setup.beta) for key in ("gd", "momentum")}
+    cases = {
+        key: _bind(course, optimize_case(setup, key, setup.steps, setup.beta))
+        for key in ("gd", "momentum")
+    }
     outcomes = _run(course, list(cases.values()), timeout)
     notes: list[str] = []
     problems: list[str] = []
@@ -151,7 +155,7 @@ def _student_nesterov(
     theta, velocity = np.array(setup.start, dtype=float), np.zeros(2)
     points = [theta]
     for k in range(setup.steps):
-        case = nesterov_case(setup, k, theta, velocity)
+        case = _bind(course, nesterov_case(setup, k, theta, velocity))
         outcome = _run(course, [case], timeout)[case.id]
         if outcome.status == "not_implemented" and outcome.function in ("", "nesterov_step"):
             return None, NESTEROV_NOT_IMPLEMENTED
@@ -181,7 +185,9 @@ def _reference_tracks(
         points = [theta]
         with np.errstate(all="ignore"):
             for k in range(setup.steps):
-                theta, velocity = ref.expected(nesterov_case(setup, k, theta, velocity))
+                theta, velocity = ref.expected(
+                    _bind(course, nesterov_case(setup, k, theta, velocity))
+                )
                 points.append(theta)
         paths["nesterov"] = np.stack(points)
     return [make_track(k, LABELS[k], p, setup, window, reference=True) for k, p in paths.items()]
@@ -199,6 +205,7 @@ def collect_sweep(
     """Steps to tolerance for each β from the student's `optimize`, all in one sandbox run."""
     cases = [optimize_case(setup, "gd", setup.steps, 0.0)]
     cases += [optimize_case(setup, "momentum", setup.steps, float(b)) for b in betas]
+    cases = [_bind(course, c) for c in cases]
     outcomes = _run(course, cases, timeout)
     notes: list[str] = []
     counts = [steps_to_tol(setup.surface, trajectory(c, outcomes[c.id], notes), tol) for c in cases]
@@ -217,6 +224,11 @@ def collect_sweep(
         reference_gd=None if ref_counts is None else ref_counts[0],
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _bind(course: Course, case: Case) -> Case:
+    """The case with the file its exercise lives in (course.toml says which)."""
+    return replace(case, module=course.exercise(case.exercise).module)
 
 
 def _run(course: Course, cases: Sequence[Case], timeout: float) -> dict[str, Outcome]:

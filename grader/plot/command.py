@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.course import CourseError, load_course
-from grader.sandbox import DEFAULT_TIMEOUT, SandboxError
+from grader.sandbox.process import DEFAULT_TIMEOUT, SandboxError
 
 if TYPE_CHECKING:
     from grader.plot.data import Setup
@@ -96,9 +96,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Collect, draw, save; print where the figure went. 0 drawn, 1 student code failed, 2 usage."""
+    from grader.judge.reference import NoReference
     from grader.plot import figure
     from grader.plot.collect import PlotFailed, collect_paths, collect_sweep
-    from grader.reference import NoReference
 
     try:
         setup, out = _setup(args), _out_file(args)
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
 def _setup(args: argparse.Namespace) -> Setup:
     """The run to draw, from the options and the surface's defaults; raises UsageError."""
     from grader.plot.data import Setup
-    from grader.surfaces import SURFACES
+    from grader.sandbox.surfaces import SURFACES
 
     lr_default, steps_default = SURFACE_DEFAULTS[args.surface]
     if args.sweep:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.surfaces import SURFACES
+from grader.sandbox.surfaces import SURFACES
 
 Window = tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grader.plot.data import PathPlot, SweepPlot, best_beta
-from grader.surfaces import SURFACES
+from grader.sandbox.surfaces import SURFACES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

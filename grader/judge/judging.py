@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from grader import diagnose
-from grader.cases import SIGNATURES, Case
-from grader.protocol import Returned
-from grader.sandbox import Outcome
+from grader.exercises import spec
+from grader.exercises.base import Case
+from grader.judge import diagnose
+from grader.sandbox.protocol import Outcome, Returned
 from grader.verdict import Failed, NotAttempted, StudentError, StudentTimeout
 
 
@@ -82,7 +82,7 @@ def raise_for_outcome(exercise: str, case: Case, outcome: Outcome, two_d_ok: boo
             )
         raise NotAttempted(
             f"{func} still raises NotImplementedError: replace the `raise` line in "
-            f"exercises/{_file(exercise)} with your code. `grader hint {exercise}` helps."
+            f"exercises/{_file(case)} with your code. `grader hint {exercise}` helps."
         )
     if status in ("timeout", "crash"):
         if outcome.scope == "skipped":
@@ -99,12 +99,12 @@ def raise_for_outcome(exercise: str, case: Case, outcome: Outcome, two_d_ok: boo
         )
     if status == "import_error":
         raise StudentError(
-            f"exercises/{_file(exercise)} could not be imported, so {func} was not run:\n"
+            f"exercises/{_file(case)} could not be imported, so {func} was not run:\n"
             f"{outcome.error.rstrip()}" + printed
         )
     if status == "missing":
         raise StudentError(
-            f"exercises/{_file(exercise)} has no function {func}. Keep the name and signature "
+            f"exercises/{_file(case)} has no function {func}. Keep the name and signature "
             "from the stub (did you rename or delete it?)."
         )
     if status == "exit":
@@ -134,8 +134,8 @@ def _dimension_hint(case: Case, outcome: Outcome) -> str:
     return ""
 
 
-def _file(exercise: str) -> str:
-    return SIGNATURES[exercise][0] + ".py"
+def _file(case: Case) -> str:
+    return case.module + ".py"
 
 
 def _printed(stdout: str) -> str:
@@ -212,7 +212,7 @@ def mistake_or(exercise: str, answer: Answer, got: Any, fallback: str) -> Failed
 
 def check_unchanged(judge: Judge, exercise: str) -> None:
     """Fail if any call changed an array argument in place."""
-    names = {str(i): name for i, (name, _) in enumerate(SIGNATURES[exercise][1])}
+    names = {str(i): name for i, name in enumerate(spec(exercise).parameters)}
     pairs = judge.all_outcomes(exercise)
     for case, outcome in pairs:
         raise_for_outcome(exercise, case, outcome)

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from grader.sandbox import STARTUP_SECONDS, SandboxError
+from grader.sandbox.process import STARTUP_SECONDS, SandboxError
 
 SERVER = Path(__file__).with_name("_zygote.py")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -184,3 +184,42 @@ def loads(line: bytes | str) -> Any:
         return json.loads(line)
     except ValueError as exc:
         raise ProtocolError(f"not JSON: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a student function: module.func(*args, **kwargs)."""
+
+    id: str
+    module: str
+    func: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "module": self.module,
+            "func": self.func,
+            "args": [encode_arg(a) for a in self.args],
+            "kwargs": {k: encode_arg(v) for k, v in self.kwargs.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one call.
+
+    status: ok | not_implemented | raised | exit | import_error | missing | timeout | crash
+    """
+
+    status: str
+    value: Returned | None = None
+    error_type: str = ""
+    error: str = ""
+    function: str = ""  # for not_implemented: the student function that raised
+    mutated: tuple[str, ...] = ()
+    stdout: str = ""
+    # For timeout and crash: "call" (this call did it), "import" (importing the file did), or
+    # "skipped" (not run, because an earlier call of the same function did).
+    scope: str = "call"

@@ -1,6 +1,6 @@
 """Run student calls in a separate, disposable process and bring back plain-data outcomes.
 
-The judge never imports student code. It sends a list of calls to ``_worker.py`` and reads one
+The judge never imports student code. It sends a list of calls to ``worker.py`` and reads one
 event per line back. A call that does not answer within the timeout gets its worker killed; the
 rest of that function's calls are marked the same way (a looping function costs one timeout, not
 one per check) and a fresh worker carries on with the other functions.
@@ -18,15 +18,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # the protocol needs numpy; spawning a worker must not wait for it
-    from grader.protocol import Returned
+from grader.sandbox.protocol import Call, Outcome
 
-WORKER = Path(__file__).with_name("_worker.py")
-GRADER_DIR = Path(__file__).parent
+WORKER = Path(__file__).with_name("worker.py")
+GRADER_DIR = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 30.0  # python + numpy start-up; generous because CI machines are shared
 DEFAULT_TIMEOUT = 5.0
 OUTPUT_CAP = 8000  # characters kept of what the worker wrote straight to its stdout/stderr
@@ -34,47 +33,6 @@ OUTPUT_CAP = 8000  # characters kept of what the worker wrote straight to its st
 
 class SandboxError(Exception):
     """The sandbox itself could not run (not the student's fault)."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call of a student function: module.func(*args, **kwargs)."""
-
-    id: str
-    module: str
-    func: str
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        from grader import protocol
-
-        return {
-            "id": self.id,
-            "module": self.module,
-            "func": self.func,
-            "args": [protocol.encode_arg(a) for a in self.args],
-            "kwargs": {k: protocol.encode_arg(v) for k, v in self.kwargs.items()},
-        }
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one call.
-
-    status: ok | not_implemented | raised | exit | import_error | missing | timeout | crash
-    """
-
-    status: str
-    value: Returned | None = None
-    error_type: str = ""
-    error: str = ""
-    function: str = ""  # for not_implemented: the student function that raised
-    mutated: tuple[str, ...] = ()
-    stdout: str = ""
-    # For timeout and crash: "call" (this call did it), "import" (importing the file did), or
-    # "skipped" (not run, because an earlier call of the same function did).
-    scope: str = "call"
 
 
 def run_calls(
@@ -214,8 +172,8 @@ class _Worker:
             pass
 
     def _talk(self, proc: subprocess.Popen[bytes], fd: int) -> None:
-        from grader import protocol
-        from grader.protocol import ProtocolError
+        from grader.sandbox import protocol
+        from grader.sandbox.protocol import ProtocolError
 
         request = json.dumps({"calls": [c.to_json() for c in self.calls]}) + "\n"
         writer = threading.Thread(target=_write, args=(proc, request.encode()), daemon=True)
@@ -260,7 +218,7 @@ class _Worker:
 
     def _handle(self, event: Any, queue: list[Call], importing: str | None) -> str | None:
         """Apply one event from the worker; returns the module being imported, if any."""
-        from grader.protocol import ProtocolError
+        from grader.sandbox.protocol import ProtocolError
 
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "ready":
@@ -324,7 +282,7 @@ def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:
 
 def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], bytes, bool]:
     """Wait until at least one full line, EOF, or the deadline; return the complete lines."""
-    from grader import protocol
+    from grader.sandbox import protocol
 
     while True:
         if b"\n" in buffer:
@@ -345,7 +303,7 @@ def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], b
 
 
 def _outcome(event: dict[str, Any]) -> Outcome:
-    from grader.protocol import Returned
+    from grader.sandbox.protocol import Returned
 
     error = event.get("error") or {}
     value = event.get("value")

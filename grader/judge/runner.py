@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import cases as case_builder
 from grader.course import Course, Exercise
-from grader.judging import Judge
+from grader.judge import cases as case_builder
+from grader.judge.judging import Judge
 from grader.results import CheckResult, ExerciseResult, RunResult
-from grader.sandbox import DEFAULT_TIMEOUT, SandboxRun
+from grader.sandbox.process import DEFAULT_TIMEOUT, SandboxRun
 from grader.verdict import PASSED
 
-CHECKS_DIR = Path(__file__).with_name("checks")
+CHECKS_DIR = Path(__file__).resolve().parents[1] / "checks"
 AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 # pytest's own plugins that the hidden checks do not use. Each one loaded costs start-up time
 # (together about 30 ms of a 300 ms run; see bench/bench_check.py); a name a pytest version
@@ -49,13 +49,13 @@ def run_checks(
     if reference is None and not course.solutions_dir.is_dir():
         # A student edition (`grader release`): outputs recorded from the solutions for a set
         # of seeds. Any other seed maps onto one of them; the result names the seed used.
-        from grader.instructor.recorded import DATA, RecordedReference
+        from grader.judge.recorded import DATA, RecordedReference
 
         if DATA.is_file():
             reference = RecordedReference(DATA)
             seed = reference.pick_seed(seed)
     names = [ex.name for ex in exercises]
-    cases = case_builder.build(names, seed)
+    cases = case_builder.build(exercises, seed)
     sandbox = SandboxRun(
         [c.call() for c in cases],
         course.exercises_dir,
@@ -63,11 +63,11 @@ def run_checks(
         forbidden=course.off_limits,
     )
     if reference is None:
-        from grader.reference import SolutionReference
+        from grader.judge.reference import SolutionReference
 
         reference = SolutionReference(course.solutions_dir)
     # pytest is imported only now, while the sandbox already runs the student's code.
-    from grader.collector import Collector
+    from grader.judge.collector import Collector
 
     plugin = Collector(lambda: Judge(cases, sandbox.result(), reference))
     _pytest_main([CHECKS_DIR / f"check_{name}.py" for name in names], plugin)

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.cases import SIGNATURES, Case
-from grader.protocol import GradSpec
-from grader.surfaces import grad_fn_from_spec
+from grader.exercises import spec
+from grader.exercises.base import Case
+from grader.sandbox.protocol import GradSpec
+from grader.sandbox.surfaces import grad_fn_from_spec
 
 
 class NoReference(Exception):
@@ -35,16 +36,6 @@ def materialise(params: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def normalise(exercise: str, value: Any) -> Any:
-    """The reference's answer in the form the checks compare: arrays, a pair, or int/None."""
-    if exercise in ("momentum_step", "nesterov_step"):
-        theta, velocity = value
-        return np.asarray(theta, dtype=float), np.asarray(velocity, dtype=float)
-    if exercise == "optimize":
-        return np.asarray(value, dtype=float)
-    return None if value is None else int(value)
 
 
 class SolutionReference:
@@ -80,6 +71,5 @@ class SolutionReference:
         return self._modules[name]
 
     def expected(self, case: Case) -> Any:
-        module_name, _ = SIGNATURES[case.exercise]
-        func = getattr(self._module(module_name), case.exercise)
-        return normalise(case.exercise, func(**materialise(case.params)))
+        func = getattr(self._module(case.module), case.exercise)
+        return spec(case.exercise).answer.normalise(func(**materialise(case.params)))

@@ -1,11 +1,12 @@
 """Fork server for batch grading: start the sandbox worker without paying for Python and numpy.
 
-Started by grader.instructor.zygote as ``python -I -B _zygote.py CONTROL_FD``. It loads
-``grader/_worker.py`` (which imports numpy) once and then waits. For each request on the control
-socket (a JSON message plus three file descriptors: the worker's stdin, its stdout/stderr, and
-its protocol pipe) it forks a child that becomes exactly what ``python -I -B _worker.py`` would
-have been: own session, own scratch folder as cwd, the same environment, fds 0-3 only, then
-``_worker.main()``, which sets the limits, installs the audit hook and runs the student's calls.
+Started by grader.sandbox.zygote as ``python -I -B _zygote.py CONTROL_FD``. It loads
+``grader/sandbox/worker.py`` (which imports numpy) once and then waits. For each request on the
+control socket (a JSON message plus three file descriptors: the worker's stdin, its
+stdout/stderr, and its protocol pipe) it forks a child that becomes exactly what
+``python -I -B worker.py`` would have been: own session, own scratch folder as cwd, the same
+environment, fds 0-3 only, then ``worker.main()``, which sets the limits, installs the audit
+hook and runs the student's calls.
 
 This process never runs student code and never reads a submission. It only reports each child's
 pid and, when the child ends, its exit status.
@@ -17,7 +18,7 @@ import sys
 # _worker removes our folder from sys.path at import (as it does for itself), so student code
 # cannot import grader modules by plain name.
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_WORKER = os.path.join(os.path.dirname(_HERE), "_worker.py")
+_WORKER = os.path.join(_HERE, "worker.py")
 
 import importlib.util  # noqa: E402
 import json  # noqa: E402

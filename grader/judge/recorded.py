@@ -18,10 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from grader.cases import Case, build
 from grader.course import Course
-from grader.protocol import GradSpec
-from grader.reference import NoReference, SolutionReference
+from grader.exercises import spec
+from grader.exercises.base import Case
+from grader.judge.cases import build
+from grader.judge.reference import NoReference, SolutionReference
+from grader.sandbox.protocol import GradSpec
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference.npz"
 DEFAULT_SEEDS = 30  # about 85 KB each
@@ -47,22 +49,6 @@ def case_key(case: Case) -> str:
     return h.hexdigest()[:24]
 
 
-def _encode(exercise: str, value: Any) -> np.ndarray:
-    if exercise in ("momentum_step", "nesterov_step"):
-        return np.stack([np.asarray(v, dtype=np.float64) for v in value])
-    if exercise == "optimize":
-        return np.asarray(value, dtype=np.float64)
-    return np.array(np.nan if value is None else float(value))
-
-
-def _decode(exercise: str, array: np.ndarray) -> Any:
-    if exercise in ("momentum_step", "nesterov_step"):
-        return array[0].copy(), array[1].copy()
-    if exercise == "optimize":
-        return array.copy()
-    return None if np.isnan(array) else int(array)
-
-
 def fingerprint_solutions(solutions_dir: Path) -> str:
     h = hashlib.sha256()
     for file in sorted(solutions_dir.glob("*.py")):
@@ -76,10 +62,10 @@ def record(course: Course, seeds: Iterable[int], dest: Path = DATA) -> Path:
     seeds = sorted(set(seeds))
     arrays: dict[str, np.ndarray] = {}
     for seed in seeds:
-        for case in build(course.names, seed):
+        for case in build(course.exercises, seed):
             key = case_key(case)
             if key not in arrays:
-                arrays[key] = _encode(case.exercise, reference.expected(case))
+                arrays[key] = spec(case.exercise).answer.encode(reference.expected(case))
     arrays["_seeds"] = np.array(seeds, dtype=np.int64)
     arrays["_solutions"] = np.array(fingerprint_solutions(course.solutions_dir))
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +107,7 @@ class RecordedReference:
                 f"no recorded reference output for {case.id} (only seeds "
                 f"{', '.join(map(str, self.seeds))} were recorded)"
             )
-        return _decode(case.exercise, self._data[key])
+        return spec(case.exercise).answer.decode(self._data[key])
 
     def check_seed(self, seed: int) -> None:
         if seed not in self.seeds:

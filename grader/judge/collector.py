@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from grader.judging import Judge
-from grader.reference import NoReference
+from grader.judge.judging import Judge
+from grader.judge.reference import NoReference
 from grader.verdict import ERROR, PASSED, Verdict
 
 COLLECTOR = pytest.StashKey["Collector"]()
