@@ -92,6 +92,6 @@ def render_list(rows: list[tuple[int, str, str, float, str]], style: Style) -> s
     for number, name, file, pts, status in rows:
         lines.append(
             f"{number:>3}  {name.ljust(width)}  {file.ljust(fwidth)}  {points(pts):>6}  "
-            + style.paint(status, "32" if status == "passed" else "0")
+            + style.paint(status, "32" if status == PASSED else "0")
         )
     return "\n".join(lines)

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.verdict import ERROR, NOT_ATTEMPTED, PASSED, TIMEOUT
+from grader.verdict import ERROR, FAILED, NOT_ATTEMPTED, PASSED, TIMEOUT, Status
+
+
+def split_points(points: float, n: int) -> list[float]:
+    """`points` over n checks in whole hundredths, the remainder on the last, so the shares
+    print cleanly (0.67, never 0.6666666666666666) and add up to exactly `points`."""
+    cents = round(points * 100)
+    share = round(cents / n)
+    return [share / 100] * (n - 1) + [(cents - share * (n - 1)) / 100]
+
+
+def total(scores: Iterable[float]) -> float:
+    """A sum of hundredths without float drift (0.67 * 3 + 0.66 -> 2.67, not 2.6700000000000004)."""
+    return sum(round(s * 100) for s in scores) / 100
 
 
 @dataclass(frozen=True)
@@ -14,7 +28,7 @@ class CheckResult:
 
     exercise: str
     name: str
-    status: str
+    status: Status
     message: str
     score: float
     max_score: float
@@ -28,10 +42,10 @@ class ExerciseResult:
 
     @property
     def score(self) -> float:
-        return round(sum(c.score for c in self.checks), 2)
+        return total(c.score for c in self.checks)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         """passed when every check passed; otherwise the most telling status of its checks."""
         statuses = {c.status for c in self.checks}
         if statuses <= {PASSED}:
@@ -39,7 +53,7 @@ class ExerciseResult:
         for status in (NOT_ATTEMPTED, TIMEOUT, ERROR):
             if status in statuses and PASSED not in statuses:
                 return status
-        return "failed"
+        return FAILED
 
 
 @dataclass(frozen=True)
@@ -51,11 +65,11 @@ class RunResult:
 
     @property
     def score(self) -> float:
-        return round(sum(e.score for e in self.exercises), 2)
+        return total(e.score for e in self.exercises)
 
     @property
     def max_score(self) -> float:
-        return round(sum(e.max_score for e in self.exercises), 2)
+        return total(e.max_score for e in self.exercises)
 
     @property
     def passed(self) -> bool:
@@ -69,7 +83,7 @@ def gradescope(run: RunResult, visibility: str = "visible", output: str = "") ->
         for j, check in enumerate(exercise.checks, 1):
             text = (
                 check.message
-                if check.status in (PASSED, "failed")
+                if check.status in (PASSED, FAILED)
                 else (f"[{check.status}] {check.message}")
             )
             tests.append({

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from labkit.files import write_text
 
 STATE_DIR = ".grader"
 
@@ -28,17 +28,9 @@ def load(root: Path) -> dict[str, Any]:
 
 
 def save(root: Path, data: dict[str, Any]) -> None:
-    """Write atomically: a crash mid-write leaves the old file, never half a file."""
     target = path(root)
     target.parent.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".state-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, json.dumps(data, indent=2, sort_keys=True))
 
 
 def digest(file: Path) -> str:

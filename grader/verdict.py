@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-PASSED = "passed"
-FAILED = "failed"
-ERROR = "error"
-TIMEOUT = "timeout"
-NOT_ATTEMPTED = "not attempted"
-STATUSES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_ATTEMPTED)
+from enum import Enum
+
+
+class Status(str, Enum):
+    """A check's status. A str, so it compares, prints and serialises as its word."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_ATTEMPTED = "not attempted"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+PASSED, FAILED, ERROR = Status.PASSED, Status.FAILED, Status.ERROR
+TIMEOUT, NOT_ATTEMPTED = Status.TIMEOUT, Status.NOT_ATTEMPTED
+STATUSES = tuple(Status)
 
 
 class Verdict(Exception):
     """Raised inside a hidden check; the message is the feedback shown to the student."""
 
-    status = FAILED
+    status: Status = FAILED
 
 
 class Failed(Verdict):

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.course import load_course
-from grader.instructor.batch import close_workers, grade, write_atomic
+from grader.instructor.batch import close_workers, grade
+from labkit.files import write_text
 
 STUDENT = "submission"
 
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"run_autograder: {type(exc).__name__}: {exc}", file=sys.stderr)
         finally:
             close_workers()
-    write_atomic(args.results, text)
+    write_text(args.results, text)
     return 0
 
 

@@ -39,6 +39,7 @@ from grader.judge.recorded import default_reference, reference_fingerprint
 from grader.report import Style, render_run
 from grader.results import ExerciseResult, RunResult, gradescope
 from grader.verdict import NOT_ATTEMPTED, PASSED
+from labkit.files import write_text
 
 GRADER_DIR = Path(__file__).resolve().parents[1]
 CHUNK = 12  # students per pytest session
@@ -292,8 +293,8 @@ def _write_feedback(folder: Path, student: str, run: RunResult, row: Row, visibi
         text = f"Problem with the submission: {row.status[7:]}\n\n{text}"
     data = gradescope(run, visibility, output=text)
     data["extra_data"]["row"] = _row_data(row)
-    write_atomic(folder / f"{student}.txt", text + "\n")
-    write_atomic(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
+    write_text(folder / f"{student}.txt", text + "\n")
+    write_text(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
 
 
 def _write_error_feedback(folder: Path, student: str, row: Row, batch: Batch, fingerprint: str,
@@ -306,8 +307,8 @@ def _write_error_feedback(folder: Path, student: str, row: Row, batch: Batch, fi
                        "student": student, "row": _row_data(row)},
         "tests": [],
     }  # fmt: skip
-    write_atomic(folder / f"{student}.txt", text + "\n")
-    write_atomic(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
+    write_text(folder / f"{student}.txt", text + "\n")
+    write_text(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
 
 
 def _write_csv(out: Path, batch: Batch, course: Course, rows: list[Row]) -> None:
@@ -318,19 +319,7 @@ def _write_csv(out: Path, batch: Batch, course: Course, rows: list[Row]) -> None
     for row in rows:
         scores = [f"{row.scores.get(n, 0.0):g}" for n in course.names]
         writer.writerow([row.student, *scores, f"{row.total:g}", f"{row.max:g}", row.status])
-    write_atomic(out / "grades.csv", buffer.getvalue())
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: never half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(out / "grades.csv", buffer.getvalue())
 
 
 def previous_seed(out: Path) -> int | None:

@@ -9,16 +9,17 @@ outputs recorded for the one seed every submission is graded with. No solution s
 from __future__ import annotations
 
 import json
-import os
 import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from grader.course import Course
 from grader.instructor.release import TEMPLATES, release
 from grader.instructor.submissions import InstructorError
+from labkit.files import atomic_write
 
 CONFIG = Path("grader") / "data" / "autograder.json"
 ENTRY_POINTS = ("setup.sh", "run_autograder")
@@ -53,13 +54,12 @@ def bundle(course: Course, out: Path, *, seed: int, visibility: str = "after_pub
             target.write_bytes((TEMPLATES / name).read_bytes())
             target.chmod(0o755)
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".part")
-        files = _zip(source, partial)
-        os.replace(partial, out)
+        with atomic_write(out, "wb") as handle:
+            files = _zip(source, handle)
     return Bundle(out, seed, visibility, files)
 
 
-def _zip(folder: Path, archive: Path) -> int:
+def _zip(folder: Path, archive: IO[bytes]) -> int:
     count = 0
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.rglob("*")):

@@ -24,6 +24,7 @@ from grader.exercises.base import Case
 from grader.judge.cases import build
 from grader.judge.reference import NoReference, SolutionReference
 from grader.sandbox.protocol import GradSpec
+from labkit.files import atomic_write
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference.npz"
 DEFAULT_SEEDS = 30  # about 85 KB each
@@ -69,9 +70,8 @@ def record(course: Course, seeds: Iterable[int], dest: Path = DATA) -> Path:
     arrays["_seeds"] = np.array(seeds, dtype=np.int64)
     arrays["_solutions"] = np.array(fingerprint_solutions(course.solutions_dir))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp.npz")
-    np.savez_compressed(tmp, **arrays)
-    tmp.replace(dest)
+    with atomic_write(dest, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
     return dest
 
 

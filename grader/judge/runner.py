@@ -16,7 +16,7 @@ from typing import Any
 from grader.course import Course, Exercise
 from grader.judge import cases as case_builder
 from grader.judge.judging import Judge
-from grader.results import CheckResult, ExerciseResult, RunResult
+from grader.results import CheckResult, ExerciseResult, RunResult, split_points
 from grader.sandbox.process import DEFAULT_TIMEOUT, SandboxRun
 from grader.verdict import PASSED
 
@@ -86,10 +86,10 @@ def assemble(
         found = [r for r in records if r[0] == ex.name]
         if not found:
             raise GraderError(f"no hidden checks ran for {ex.name}")
-        share = ex.points / len(found)
+        shares = split_points(ex.points, len(found))
         checks = tuple(
             CheckResult(ex.name, title, status, message, share if status == PASSED else 0.0, share)
-            for _, title, status, message in found
+            for (_, title, status, message), share in zip(found, shares, strict=True)
         )  # fmt: skip
         results.append(ExerciseResult(ex.name, checks, ex.points))
     return RunResult(seed, tuple(results), seconds)
