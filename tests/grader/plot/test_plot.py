@@ -20,8 +20,8 @@ from grader.plot import command, figure
 from grader.plot.collect import collect_paths, collect_sweep
 from grader.plot.data import Setup
 from grader.sandbox.surfaces import SURFACES
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 STUBS = REPO / "exercises"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

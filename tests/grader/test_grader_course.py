@@ -16,7 +16,7 @@ from helpers import REPO, SOLUTIONS, append, make_course
 
 COURSE = load_course(REPO)
 REFERENCE = SolutionReference(SOLUTIONS)
-RIGHT = sorted((Path(__file__).parent / "submissions" / "right").glob("*.py"))
+RIGHT = sorted((REPO / "tests" / "submissions" / "right").glob("*.py"))
 
 
 def grade(root: Path, names: list[str] | None = None, seed: int = 11, timeout: float = 5.0):

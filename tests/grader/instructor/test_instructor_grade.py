@@ -21,8 +21,8 @@ from grader.instructor.submissions import (
     extract_zip,
     stage,
 )
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 SEED = "7"
 SIGN_BUG = """

@@ -17,8 +17,7 @@ from grader.instructor.release import JUDGE_FOLDER, solution_lines
 from grader.judge.cases import build
 from grader.judge.recorded import RecordedReference
 from grader.judge.reference import SolutionReference
-
-REPO = Path(__file__).resolve().parents[1]
+from helpers import REPO
 
 
 def run(*args: str, pythonpath: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
