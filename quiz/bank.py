@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from labkit.errors import LabError
 from quiz.checks import check_question, ident
 from quiz.fields import Reporter, describe
 from quiz.model import Bank, BankError, Problem, Question
@@ -15,9 +17,11 @@ from quiz.yamlio import YMap, YSeq, load_tree
 SCHEMA_VERSION = 1
 TOP_KEYS = ("schema_version", "bank", "title", "questions")
 PACKAGE_BANKS = Path(__file__).resolve().parent / "banks"
+TOP_KEYS = (*TOP_KEYS, "draft")  # `draft: true` keeps a bank out of students' runs
+SUFFIXES = (".yaml", ".yml")
 
 
-class BankPathError(Exception):
+class BankPathError(LabError):
     """A path given on the command line is not a bank file, a directory or a bank id."""
 
 
@@ -41,14 +45,15 @@ def display_path(path: Path) -> str:
 
 
 def bank_files(paths: Sequence[Path]) -> list[Path]:
-    """The `.yaml` files named, or found directly inside the directories named."""
+    """The files named, and the `.yaml`/`.yml` files directly inside the directories named."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
+            found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
             if not found:
                 raise BankPathError(
-                    f"{display_path(path)} holds no .yaml bank files. Add one, or name a bank file"
+                    f"{display_path(path)} holds no .yaml or .yml bank files. "
+                    "Add one, or name a bank file"
                 )
             files.extend(found)
         elif path.is_file():
@@ -125,6 +130,8 @@ def _check_file(
     report = Reporter(name)
     report.problems = problems
     bank = _check_bank(tree, report, hashlib.sha256(data).hexdigest())
+    if _draft(tree, report) and bank is not None:
+        bank = dataclasses.replace(bank, draft=True)
     return (bank if not report.problems else None), report.problems, report.ids
 
 
@@ -140,11 +147,18 @@ def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:
     entries = {k: v for k, (_, v) in tree.entries.items()}
     if "schema_version" in entries:
         version = entries["schema_version"]
-        if getattr(version, "value", None) != SCHEMA_VERSION or isinstance(version.value, bool):
+        value = getattr(version, "value", None)
+        if isinstance(value, str) and value.strip() == str(SCHEMA_VERSION):
+            report.add(
+                version,
+                f'schema_version is the text "{value}", not a number. '
+                f"Remove the quotes: `schema_version: {SCHEMA_VERSION}`",
+            )
+        elif value != SCHEMA_VERSION or isinstance(value, bool):
             report.add(
                 version,
                 f"schema_version {getattr(version, 'raw', '?')} is not supported; "
-                f"this quiz reads version {SCHEMA_VERSION}. "
+                f"this quiz reads only version {SCHEMA_VERSION}. "
                 f"Write `schema_version: {SCHEMA_VERSION}`",
             )
     bank_id = report.text(entries["bank"], "bank") if "bank" in entries else None
@@ -175,6 +189,13 @@ def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:
         return None
     done = tuple(q for q in questions if q is not None)
     return Bank(id=bank_id, title=title, file=report.file, sha256=sha256, questions=done)
+
+
+def _draft(tree: object, report: Reporter) -> bool:
+    """The bank's `draft:` flag (checked here so a draft is still fully validated)."""
+    if not isinstance(tree, YMap) or "draft" not in tree.entries:
+        return False
+    return bool(report.boolean(tree.entries["draft"][1], "draft"))
 
 
 def _duplicates(ids: list[tuple[str, str, str, int, int]]) -> list[Problem]:

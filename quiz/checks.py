@@ -6,14 +6,16 @@ import itertools
 import re
 import unicodedata
 
-from quiz import expr
+from quiz import expr, template
 from quiz.fields import Reporter, describe
 from quiz.model import PINS, QUESTION_TYPES, SCORING_MODES, Choice, NumericAnswer, Question
 from quiz.yamlio import YMap, YNode, YScalar, YSeq
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_VARIANTS = 10_000
+# With no `tolerance`, an answer whose value has no short decimal form (1/3) accepts 3
+# significant digits: rounding to 3 digits is off by at most 0.5% of the value.
+DEFAULT_RELATIVE = 5e-3
 
 COMMON_KEYS = ("id", "type", "prompt", "explanation", "points", "tags")
 TYPE_KEYS = {
@@ -96,7 +98,7 @@ def check_question(node: YNode, index: int, bank: str, report: Reporter) -> Ques
         fields["params"] = params
         if "answer" in entries:
             fields["answer"] = _numeric_answer(entries["answer"], params, report)
-        if isinstance(fields.get("prompt"), str) and params is not None:
+        if isinstance(fields.get("prompt"), str) and params:  # only params make a template
             _placeholders(entries["prompt"], str(fields["prompt"]), params, report)
 
     if qid is None or qtype is None or any(v is None for v in fields.values()):
@@ -240,11 +242,13 @@ def _params(node: YNode, report: Reporter) -> tuple[tuple[str, tuple[float, ...]
 
 def _numeric_answer(node: YNode, params: tuple | None, report: Reporter) -> NumericAnswer | None:
     if not isinstance(node, YMap):
-        hint = (
-            f"`answer: {{value: {node.raw}, tolerance: 0}}`"
-            if isinstance(node, YScalar)
-            else ("`answer: {value: 0.8, tolerance: 1.0e-6}`")
-        )
+        if isinstance(node, YScalar) and isinstance(node.value, int | float):
+            hint = f"`answer: {{value: {node.raw}, tolerance: 1.0e-6}}`"
+        elif isinstance(node, YScalar) and node.raw.strip():
+            # `answer: 1/2` or `answer: 2/3`: arithmetic belongs in `expr`, quoted.
+            hint = f'`answer: {{expr: "{node.raw.strip()}"}}` (arithmetic goes in `expr`)'
+        else:
+            hint = "`answer: {value: 0.8, tolerance: 1.0e-6}`"
         report.add(
             node,
             f"a numeric `answer` must be a mapping with `value` or `expr`, not "
@@ -253,7 +257,7 @@ def _numeric_answer(node: YNode, params: tuple | None, report: Reporter) -> Nume
         return None
     report.keys(node, ANSWER_KEYS, [], "a numeric answer")
     entries = {k: v for k, (_, v) in node.entries.items()}
-    tolerance = 0.0
+    tolerance, relative = 0.0, 0.0
     if "tolerance" in entries:
         tol = report.number(entries["tolerance"], "tolerance")
         if tol is not None and tol < 0:
@@ -274,7 +278,11 @@ def _numeric_answer(node: YNode, params: tuple | None, report: Reporter) -> Nume
         return None
     if "value" in entries:
         value = report.number(entries["value"], "value")
-        return None if value is None else NumericAnswer(tolerance=tolerance, value=float(value))
+        if value is None:
+            return None
+        if "tolerance" not in entries and not _short(float(value)):
+            relative = DEFAULT_RELATIVE
+        return NumericAnswer(tolerance=tolerance, value=float(value), relative=relative)
     source = report.text(entries["expr"], "expr")
     if source is None or params is None:
         return None
@@ -287,7 +295,8 @@ def _numeric_answer(node: YNode, params: tuple | None, report: Reporter) -> Nume
     for combo in itertools.product(*(values for _, values in params)):
         variant = dict(zip([n for n, _ in params], combo, strict=True))
         try:
-            parsed.evaluate(variant)
+            if not _short(parsed.evaluate(variant)) and "tolerance" not in entries:
+                relative = DEFAULT_RELATIVE
         except expr.ExprError as exc:
             shown = ", ".join(f"{k}={v:g}" for k, v in variant.items())
             report.add(
@@ -296,16 +305,22 @@ def _numeric_answer(node: YNode, params: tuple | None, report: Reporter) -> Nume
                 "Change the expr or the params",
             )
             return None
-    return NumericAnswer(tolerance=tolerance, expr=parsed)
+    return NumericAnswer(tolerance=tolerance, expr=parsed, relative=relative)
+
+
+def _short(value: float) -> bool:
+    """Whether `value` is written exactly with 6 significant digits (0.5, 1.44, 1e-6)."""
+    return abs(float(f"{value:.6g}") - value) <= 1e-12 * abs(value)
 
 
 def _placeholders(node: YNode, prompt: str, params: tuple, report: Reporter) -> None:
     names = {name for name, _ in params}
-    for name in PLACEHOLDER.findall(prompt):
+    for name in template.placeholders(prompt):
         if name not in names:
             listed = ", ".join(sorted(names)) or "none"
             report.add(
                 node,
                 f"the prompt shows `{{{name}}}`, but there is no param `{name}` "
-                f"(params: {listed}). Add it to `params` or fix the name",
+                f"(params: {listed}). Add it to `params` or fix the name; for literal "
+                f"braces, as in LaTeX, write `{{{{{name}}}}}`",
             )

@@ -7,13 +7,18 @@ import os
 import random
 import shutil
 import sys
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from quiz import __version__
-from quiz.bank import BankPathError, bank_files, check_files, default_banks_dir, display_path
+from labkit.console import Console, eof_key
+from labkit.errors import LabError, report_error
+from quiz import __version__, render
+from quiz.bank import bank_files, check_files, default_banks_dir, display_path
 from quiz.checks import ident
 from quiz.draw import plan, select
+from quiz.lint import lint_banks
 from quiz.model import Bank, BankError
 from quiz.results import record, write_atomic
 from quiz.runner import INTERRUPTED, Runner, Session
@@ -33,12 +38,17 @@ examples:
 """
 RUN_HELP = """\
 Take the quiz. Answer with a letter (b, B or 2), several for "select all" questions (a,c or
-a c), t/f for true-or-false, or a number (0.001, 1e-3, -0.2). Ctrl-D or Ctrl-C stops; the
+a c), t/f for true-or-false, or a number (0.001, 1e-3, -0.2). {eof} or Ctrl-C stops; the
 answers given so far are kept in the results file. Exit status: 0, or 130 after Ctrl-C.
+
+Banks found in a folder are skipped, with a one-line notice, when they have problems, and left
+out when they say `draft: true`; a bank file named on the command line is always used.
 """
 VALIDATE_HELP = """\
 Check question banks and report every problem as file:line:col: question <id>: what is wrong.
-what to do. Exit status: 0 when every bank is valid, 1 when there are problems.
+what to do. Exit status: 0 when every bank is valid, 1 when there are problems. Drafts are
+checked too. --lint adds warnings about answers that can be guessed (they never change the
+exit status).
 """
 BANKS_ARG_HELP = (
     "bank files, folders of banks, or bank ids (default: quiz/banks/ of the course you are in, "
@@ -52,9 +62,15 @@ NO_RESULTS_HELP = "do not write a results file"
 INVALID_BANK = (
     "{count} in the question banks (listed above). Fix them, then check with `quiz validate`"
 )
+SKIPPED = "quiz: note: skipped the bank {file} ({count}); `quiz validate {file}` lists them."
+NO_BANKS = "no bank to run ({skipped} skipped, {drafts} drafts left out)"
+LINT_HELP = (
+    "also warn when answers can be guessed: the right choice is the longest in most single "
+    "questions, true/false answers are all the same, or an id gives the answer away"
+)
 
 
-class UsageError(Exception):
+class UsageError(LabError):
     """A problem with what the user typed or with the files named; exit status 2."""
 
 
@@ -64,7 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{run,list,validate}")
     run = sub.add_parser(
-        "run", help="take the quiz (the default)", description=RUN_HELP, formatter_class=fmt
+        "run",
+        help="take the quiz (the default)",
+        description=RUN_HELP.format(eof=eof_key()),
+        formatter_class=fmt,
     )
     run.add_argument("banks", nargs="*", metavar="BANK_OR_DIR", help=BANKS_ARG_HELP)
     run.add_argument(
@@ -100,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument(
         "banks", nargs="*", metavar="PATH", help="bank files or folders (default: quiz/banks/)"
     )
+    val.add_argument("--lint", action="store_true", help=LINT_HELP)
     return parser
 
 
@@ -131,10 +151,22 @@ def _sources(names: list[str]) -> tuple[list[Path], set[str]]:
 def _load(names: list[str], stderr: TextIO) -> list[Bank]:
     files, ids = _sources(names)
     banks, problems = check_files(files)
-    if problems:
+    named = {display_path(Path(n)) for n in names if Path(n).is_file()}
+    if any(p.file in named for p in problems):  # an instructor trying a bank: the full report
         for problem in problems:
             print(problem, file=stderr)
         raise BankError(problems)
+    # Banks found in a folder: a broken one must not stop a student, and a draft is not ready.
+    broken = Counter(p.file for p in problems)
+    for file, count in sorted(broken.items()):
+        print(SKIPPED.format(file=file, count=_plural(count, "problem")), file=stderr)
+    drafts = [b for b in banks if b.draft and b.file not in named and b.id not in ids]
+    banks = [b for b in banks if b.file not in broken and b not in drafts]
+    if not banks:
+        raise UsageError(
+            NO_BANKS.format(skipped=len(broken), drafts=len(drafts)),
+            hint="Run `quiz validate` to see the problems, or name a bank file",
+        )
     if ids:
         missing = ids - {b.id for b in banks}
         if missing:
@@ -160,8 +192,14 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         )
         return EXIT_INVALID
     count = sum(len(b.questions) for b in banks)
+    warnings = lint_banks(banks) if args.lint else []
+    for warning in warnings:
+        print(warning, file=stdout)
+    drafts = sum(b.draft for b in banks)
     print(
-        f"OK: {_plural(len(banks), 'bank')}, {_plural(count, 'question')}, no problems.",
+        f"OK: {_plural(len(banks), 'bank')}{f' ({drafts} draft)' if drafts else ''}, "
+        f"{_plural(count, 'question')}, no problems"
+        + (f", {_plural(len(warnings), 'warning')}." if args.lint else "."),
         file=stdout,
     )
     return EXIT_OK
@@ -212,21 +250,38 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
             "Choose another place with --results FILE"
         ) from None
     titles = ", ".join(b.title for b in banks)
-    stdout.write(
-        f"{titles}: {_plural(len(session.items), 'question')}. Seed {seed} "
-        f"(use --seed {seed} to get the same quiz again).\n"
-        "Type your answer and press Enter. Ctrl-D or Ctrl-C stops; "
-        "answers so far are kept.\n"
+    color = getattr(stdout, "color", False)
+    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 1))
+    style = render.Style(color, getattr(stdout, "text", None), width)
+    stdout.write(render.intro_block(titles, len(session.items), seed, eof_key(), style) + "\n")
+    runner = Runner(
+        stdin, stdout, color=color, width=width, on_answer=save, read_line=_reader(stdin, stdout)
     )
-    color = stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    width = min(100, shutil.get_terminal_size((80, 24)).columns - 1)
-    runner = Runner(stdin, stdout, color=color, width=width, on_answer=save)
     session = runner.run(session)
     save(session)
     if target is not None:
         stdout.write(f"\nResults saved to {display_path(target.resolve())}\n")
     stdout.flush()
     return EXIT_INTERRUPTED if session.status == INTERRUPTED else EXIT_OK
+
+
+def _reader(stdin: TextIO, stdout: TextIO) -> Callable[[str], str] | None:
+    """input() with line editing and history when both ends are a terminal, else None."""
+    if not (stdin is sys.stdin and stdin.isatty() and stdout.isatty()):
+        return None
+    try:
+        import readline  # noqa: F401  (input() edits lines with it once it is imported)
+    except ImportError:
+        pass  # Windows: the console itself edits the line and keeps a history
+    text = getattr(stdout, "text", str)
+
+    def read(prompt: str) -> str:
+        try:
+            return input(text(prompt)) + "\n"
+        except EOFError:
+            return ""
+
+    return read
 
 
 def _plural(count: int, word: str) -> str:
@@ -238,10 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")  # plain `quiz` (with or without run options) takes the quiz
-    stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
-    for stream in (stdout, stderr):
+    for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")  # β and ∇ on a terminal that cannot show them
+            stream.reconfigure(errors="replace")  # a last resort; Console spells β as beta
+    stdin, stdout, stderr = sys.stdin, Console(sys.stdout), Console(sys.stderr)
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
@@ -251,11 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, stdin, stdout, stderr)
     except BankError as exc:
         count = _plural(len(exc.problems), "problem")
-        print(f"quiz: error: {INVALID_BANK.format(count=count)}.", file=stderr)
-        return EXIT_USAGE
-    except (UsageError, BankPathError) as exc:
-        print(f"quiz: error: {exc}.", file=stderr)
-        return EXIT_USAGE
+        return report_error("quiz", UsageError(INVALID_BANK.format(count=count)), stderr)
+    except LabError as exc:  # UsageError, BankPathError
+        return report_error("quiz", exc, stderr)
     except KeyboardInterrupt:
         print("\nquiz: stopped.", file=stderr)
         return EXIT_INTERRUPTED

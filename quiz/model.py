@@ -52,6 +52,9 @@ class NumericAnswer:
     tolerance: float
     value: float | None = None
     expr: Expr | None = None
+    # Relative slack, set when `tolerance` is omitted and the answer has no short decimal
+    # form (1/3): an answer right to 3 significant digits (0.333) then counts.
+    relative: float = 0.0
 
     def correct_value(self, params: dict[str, float]) -> float:
         if self.expr is not None:
@@ -90,3 +93,4 @@ class Bank:
     file: str
     sha256: str  # of the file's bytes, so results name exactly the bank that was used
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    draft: bool = False  # left out of students' runs unless named on the command line

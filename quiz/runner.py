@@ -52,11 +52,16 @@ class Runner:
         color: bool = False,
         width: int = 80,
         on_answer: Callable[[Session], None] | None = None,
+        read_line: Callable[[str], str] | None = None,
     ) -> None:
         self.stdin, self.stdout = stdin, stdout
-        self.style = render.Style(color)
         self.width = max(40, width)
+        # A labkit Console as stdout: translate before wrapping, so widths hold in ASCII too.
+        self.style = render.Style(color, getattr(stdout, "text", None), self.width)
         self.on_answer = on_answer
+        # On a terminal: input() with readline, which draws the prompt and edits the line;
+        # returns "" at end of input, like readline() on a stream.
+        self.read_line = read_line
 
     def write(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -100,12 +105,16 @@ class Runner:
     def ask(self, item: Item) -> Answer | None:
         """Read lines until one is a valid answer; None at end of input."""
         while True:
-            self.stdout.write("\n" + render.ask_prompt(item))
-            self.stdout.flush()
-            line = self.stdin.readline()
+            self.stdout.write("\n")
+            if self.read_line is not None:
+                line = self.read_line(render.ask_prompt(item))
+            else:
+                self.stdout.write(render.ask_prompt(item))
+                self.stdout.flush()
+                line = self.stdin.readline()
             if not line:
                 return None
-            if not self.stdin.isatty():
+            if self.read_line is None and not self.stdin.isatty():
                 self.stdout.write(line if line.endswith("\n") else line + "\n")  # echo piped input
             text = line.rstrip("\r\n")
             try:

@@ -34,7 +34,10 @@ def score(
         return Outcome(right, points if right else 0.0, points)
     assert isinstance(question.answer, NumericAnswer) and isinstance(response, float)
     right = numeric_matches(
-        response, question.answer.correct_value(params or {}), question.answer.tolerance
+        response,
+        question.answer.correct_value(params or {}),
+        question.answer.tolerance,
+        question.answer.relative,
     )
     return Outcome(right, points if right else 0.0, points)
 
@@ -48,7 +51,9 @@ def choice_fraction(question: Question, chosen: frozenset[int]) -> float:
     return max(0.0, (right - wrong) / len(correct))
 
 
-def numeric_matches(response: float, expected: float, tolerance: float) -> bool:
+def numeric_matches(
+    response: float, expected: float, tolerance: float, relative: float = 0.0
+) -> bool:
     if not math.isfinite(response):
         return False
-    return abs(response - expected) <= tolerance + RELATIVE_SLACK * abs(expected)
+    return abs(response - expected) <= tolerance + max(RELATIVE_SLACK, relative) * abs(expected)

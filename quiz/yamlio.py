@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from quiz import yamltraps
 from quiz.model import Problem
 
 MAX_BYTES = 2_000_000
@@ -174,32 +175,13 @@ def load_tree(text: str, file: str) -> tuple[YNode | None, list[Problem]]:
         ]
     problems: list[Problem] = []
     try:
-        loader = BankLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        return None, [
-            Problem(
-                file,
-                line,
-                col,
-                None,
-                f"YAML syntax error: {what}. "
-                "Check the indentation, colons and quotes on this line and the "
-                "one above",
-            )
-        ]
-    except yaml.YAMLError as exc:
+        node, syntax = yamltraps.compose(text, BankLoader)
+    except yaml.YAMLError as exc:  # not a marked error: an encoding or reader problem
         return None, [Problem(file, 1, 1, None, f"YAML error: {exc}. Fix the file's syntax")]
     except RecursionError:
         return None, [_too_big(file)]
+    if syntax:
+        return None, [Problem(file, p.line, p.col, None, p.message) for p in syntax]
     if node is None:
         return None, [
             Problem(

@@ -77,11 +77,13 @@ def test_wrong_answers_show_feedback_and_review(items) -> None:
     session, out = run(items, "a\na,b\nf\n0.2\n")
     assert "✗ Incorrect." in out and "The answer is b) b." in out
     assert "a) Not a." in out  # feedback of the chosen choice
-    assert "b) B is wrong." in out
+    assert "✗ b) B (your pick)\n       B is wrong." in out  # each choice, marked, with feedback
+    assert "✓ a) A (your pick)" in out and "✓ c) C (missed)" in out
     assert "It was true." in out
     assert "Review of missed questions:" in out
-    for qid in ("pick-b", "both", "truth", "number"):
-        assert f"- {qid}:" in out
+    for number, prompt in enumerate(["Pick b.", "Pick a and c.", "Is it true?"], start=1):
+        assert f"{number}. {prompt}" in out
+    assert "pick-b" not in out  # ids are not shown to students
     assert "answer: -0.2" in out
 
 

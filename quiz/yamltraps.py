@@ -1,0 +1,160 @@
+"""Every YAML syntax error of a bank file in one run, each with a plain fix.
+
+A YAML parser stops at the first syntax error. To report the rest in the same run, a
+line-based pre-pass first finds the common traps (a tab in the indentation, an unquoted
+`: ` inside a text, a key without its colon), patches them in a copy of the text and reports
+them; the parser then reads the patched copy. When it still fails, the offending line is
+commented out and the parser tries again, so later errors are found too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import yaml
+
+MAX_ROUNDS = 25  # parser restarts per file; a file this broken needs rewriting anyway
+KEYS = frozenset(
+    "schema_version bank title questions draft pass_mark pick id type prompt explanation "
+    "points tags choices shuffle scoring answer feedback params text correct pin value expr "
+    "tolerance".split()
+)
+_KEY_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?:\s+(?P<value>.*))?$")
+_NO_COLON = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*)\s+(?P<rest>\S.*)$")
+_BLOCK = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
+_NOT_PLAIN = tuple("\"'|>[{&*!#%@`")
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    line: int  # 1-based
+    col: int
+    message: str
+
+
+def _quote_fix(key: str, value: str) -> str:
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+    return f'quote the text: it contains ": ". Write `{key}: {quoted}`'
+
+
+def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
+    """The common traps, and a copy of the lines with each one patched."""
+    problems: list[SyntaxProblem] = []
+    patched = list(lines)
+    block_indent: int | None = None  # inside a `|` or `>` text: lines deeper than this
+    last_key_col: int | None = None
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        indent = len(line) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if block_indent is not None and indent > block_indent and "\t" not in line[:indent]:
+            continue
+        block_indent = None
+        if "\t" in line[:indent]:
+            problems.append(
+                SyntaxProblem(
+                    index + 1,
+                    line.index("\t") + 1,
+                    "a tab in the indentation: YAML indents with spaces only. "
+                    "Replace the tab with spaces",
+                )
+            )
+            # Most often the line belongs with the key above it: indent it the same way.
+            lead = " " * last_key_col if last_key_col is not None else "  "
+            line = patched[index] = lead + stripped
+            stripped = line.lstrip(" ")
+            indent = len(line) - len(stripped)
+        match = _KEY_LINE.match(line)
+        if match:
+            key, value = match["key"], (match["value"] or "").strip()
+            last_key_col = len(match["lead"])
+            text = value.split(" #")[0].rstrip()
+            if _BLOCK.match(value):
+                block_indent = indent
+            elif text and not text.startswith(_NOT_PLAIN) and (": " in text or text.endswith(":")):
+                problems.append(
+                    SyntaxProblem(index + 1, line.index(text) + 1, _quote_fix(key, text))
+                )
+                patched[index] = f"{match['lead']}{key}: {json.dumps(text, ensure_ascii=False)}"
+            continue
+        missing = _NO_COLON.match(line)
+        if missing and missing["key"] in KEYS and len(missing["lead"]) == last_key_col:
+            key = missing["key"]
+            problems.append(
+                SyntaxProblem(
+                    index + 1,
+                    indent + 1,
+                    f"`{key}` has no colon after it. Write `{key}: {missing['rest']}`",
+                )
+            )
+            patched[index] = f"{missing['lead']}{key}: {missing['rest']}"
+    return problems, patched
+
+
+def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
+    """A parser error as a located problem with a plain fix."""
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    starts = ("could not find expected ':'", "found unexpected end of stream")
+    if problem.startswith(starts) and exc.context_mark is not None:
+        mark = exc.context_mark  # where the key or the quote began, not where it ran out
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    key = _KEY_LINE.match(text)
+    indented = "did not find expected" in problem or "expected <block end>" in problem
+    if "mapping values are not allowed" in problem and key and ": " not in (key["value"] or ""):
+        fix = (
+            "this key is indented differently from the keys above it. "
+            "Line it up with the other keys of the same question or choice"
+        )
+    elif "mapping values are not allowed" in problem:
+        fix = (
+            'a text contains ": ", which YAML reads as a new key. Quote the text: it contains ": "'
+        )
+    elif "\\t" in problem or "'\\t'" in problem:
+        fix = "a tab where YAML expects spaces. Replace the tab with spaces"
+    elif "could not find expected ':'" in problem:
+        fix = (
+            "this line is neither `key: value` nor part of the text above. Add the missing "
+            "colon, or indent a continued text further than its key"
+        )
+    elif indented:
+        fix = (
+            f"YAML syntax error: {problem}. The indentation does not line up with the lines "
+            "above: indent the keys of one question by the same number of spaces"
+        )
+    elif "found unexpected end of stream" in problem and "quoted" in context:
+        fix = "a quoted text is not closed. End it with the same quote it starts with"
+    else:
+        what = f"{context}, {problem}" if context else problem
+        fix = (
+            f"YAML syntax error: {what}. Check the indentation, colons and quotes on this "
+            "line and the one above"
+        )
+    return SyntaxProblem(line, col, fix)
+
+
+def compose(text: str, loader_class: type) -> tuple[yaml.Node | None, list[SyntaxProblem]]:
+    """The node tree of `text`, or every syntax problem found (pre-pass, then parser rounds)."""
+    lines = text.split("\n")
+    problems, patched = prescan(lines)
+    for _ in range(MAX_ROUNDS):
+        loader = loader_class("\n".join(patched))
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            found = explain(exc, patched)
+            if any(p.line == found.line for p in problems) or found.line > len(patched):
+                break  # the same line again, or the end: nothing more can be learnt
+            problems.append(found)
+            patched[found.line - 1] = "#"  # skip the line and read on
+            continue
+        finally:
+            loader.dispose()
+        if problems:
+            break
+        return node, []
+    return None, sorted(problems, key=lambda p: (p.line, p.col))
