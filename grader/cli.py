@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from grader import argtypes, state
+from grader import __version__, argtypes, state
 from grader.course import Course, CourseError, Exercise, load_course
 from grader.report import Style, render_list, render_run
 from grader.sandbox.process import DEFAULT_TIMEOUT
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check your momentum-lab exercises against hidden tests.",
         epilog="Start with `grader check`; `grader hint EXERCISE` when stuck.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     course_opt = argtypes.course_option()

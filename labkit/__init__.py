@@ -8,7 +8,9 @@ The public API is small and meant to stay stable:
   `labkit.errors.report_error(prog, exc, stream) -> int`.
 """
 
+__version__ = "0.1.0"  # the one version number of grader, quiz and labkit (pyproject reads it)
+
 from labkit.console import Console, eof_key
 from labkit.errors import LabError, report_error
 
-__all__ = ["Console", "LabError", "eof_key", "report_error"]
+__all__ = ["Console", "LabError", "__version__", "eof_key", "report_error"]

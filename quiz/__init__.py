@@ -1,3 +1,5 @@
 """A terminal quiz on momentum, with YAML question banks and a validator for instructors."""
 
-__version__ = "0.1.0"
+from labkit import __version__
+
+__all__ = ["__version__"]

@@ -13,6 +13,20 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 
 
+def tool(name: str) -> str:
+    """A console script installed beside the interpreter running the tests (bin/ or Scripts/).
+
+    Fails, rather than skips, when it is missing: the `[test]` extra installs every tool the
+    tests need, so a missing one is an installation bug that CI must catch."""
+    folder = Path(sys.executable).parent
+    for candidate in (folder / name, folder / f"{name}.exe"):
+        if candidate.is_file():
+            return str(candidate)
+    raise AssertionError(
+        f"{name} is not installed next to {sys.executable}: pip install -e '.[test]'"
+    )
+
+
 def exercises(*names: str) -> list:
     """The repo's course.toml entries for these exercises (all of them when none are named)."""
     from grader.course import load_course

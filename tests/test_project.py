@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import sys
 import pytest
 
 from grader.course import load_course
-from helpers import EXERCISES, REPO, SOLUTIONS
+from helpers import EXERCISES, REPO, SOLUTIONS, tool
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -40,9 +41,9 @@ def test_ci_runs_the_readme_test_command_word_for_word():
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
 def test_ruff_is_clean(args):
-    ruff = shutil.which("ruff")
-    if ruff is None:
-        pytest.skip("ruff is not installed (pip install -e '.[test]' installs it)")
+    # Next to the interpreter running the tests: the README's test command does not put the
+    # venv's bin/ on PATH, so shutil.which would miss it (and the test would be skipped in CI).
+    ruff = tool("ruff")
     proc = subprocess.run([ruff, *args, "."], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -108,3 +109,27 @@ def test_hidden_checks_are_not_collected_by_the_projects_pytest():
                           capture_output=True, text=True)  # fmt: skip
     assert "grader/checks" not in proc.stdout and "check_optimize" not in proc.stdout
     assert "tests/test_project.py" in proc.stdout
+
+
+def test_a_skip_fails_a_strict_run_unless_marked_platform(tmp_path):
+    shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_skips.py").write_text(
+        "import pytest\n\n"
+        "def test_plain():\n    pytest.skip('tool missing')\n\n"
+        "@pytest.mark.platform('not on this OS')\n"
+        "def test_platform():\n    pytest.skip('not on this OS')\n",
+        encoding="utf-8",
+    )
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+            "-o", "markers=platform", str(tmp_path)]  # fmt: skip
+    strict = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "MOMENTUM_LAB_STRICT_SKIPS": "1"})  # fmt: skip
+    assert "1 failed, 1 skipped" in strict.stdout, strict.stdout
+    assert "test_plain" in strict.stdout and "tool missing" in strict.stdout
+    relaxed_env = {k: v for k, v in os.environ.items() if k != "MOMENTUM_LAB_STRICT_SKIPS"}
+    relaxed = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=relaxed_env)
+    assert "2 skipped" in relaxed.stdout, relaxed.stdout
+
+
+def test_ci_runs_with_strict_skips():
+    assert "export MOMENTUM_LAB_STRICT_SKIPS=1" in (REPO / ".ci" / "run").read_text("utf-8")

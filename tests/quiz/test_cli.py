@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
-import pytest
 from conftest import BANKS, REPO, SINGLE, bank_text
 
 from quiz.cli import main
@@ -165,9 +163,10 @@ def test_version_and_help(run_cli) -> None:
     assert "file:line:col" in help_text
 
 
-@pytest.mark.skipif(shutil.which("quiz") is None, reason="the `quiz` script is not installed")
 def test_console_script_validates(tmp_path) -> None:
+    from helpers import tool
+
     result = subprocess.run(
-        ["quiz", "validate", str(BANKS)], capture_output=True, text=True, timeout=30
+        [tool("quiz"), "validate", str(BANKS)], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0
