@@ -79,9 +79,12 @@ def decimal(value: float) -> str:
 
 
 def part(value: float) -> str:
-    """A partial score below one point as a fraction when it is one (`2/3`), else decimals."""
+    """A partial score below one point: `0.5` when two decimals are exact, else a small
+    fraction when it is one (`2/3`), else two decimals."""
     fraction = Fraction(value).limit_denominator(12)
-    if 0 < value < 1 and abs(float(fraction) - value) < 1e-9 and fraction.denominator > 2:
+    if abs(float(decimal(value)) - value) < 1e-9:
+        return decimal(value)
+    if 0 < value < 1 and abs(float(fraction) - value) < 1e-9:
         return f"{fraction.numerator}/{fraction.denominator}"
     return decimal(value)
 

@@ -74,6 +74,15 @@ def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
             text = value.split(" #")[0].rstrip()
             if _BLOCK.match(value):
                 block_indent = indent
+            elif _unclosed(value) and _next_is_key(lines, index):  # `#` may sit in quotes
+                problems.append(
+                    SyntaxProblem(
+                        index + 1,
+                        line.index(value) + 1,
+                        "a quoted text is not closed. End it with the same quote it starts with",
+                    )
+                )
+                patched[index] = line.rstrip() + value[0]
             elif text and not text.startswith(_NOT_PLAIN) and (": " in text or text.endswith(":")):
                 problems.append(
                     SyntaxProblem(index + 1, line.index(text) + 1, _quote_fix(key, text))
@@ -94,8 +103,28 @@ def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
     return problems, patched
 
 
-def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
-    """A parser error as a located problem with a plain fix."""
+def _unclosed(text: str) -> bool:
+    """A value that opens a quote and does not close it on its line."""
+    if not text.startswith(('"', "'")):
+        return False
+    quote, body = text[0], text[1:]
+    if quote == '"':
+        body = re.sub(r"\\.", "", body)  # escaped characters, \" among them
+    else:
+        body = body.replace("''", "")  # '' is a quote inside a single-quoted text
+    return quote not in body
+
+
+def _next_is_key(lines: list[str], index: int) -> bool:
+    """Whether the next non-blank line starts a key or a list item (so no text continues)."""
+    for line in lines[index + 1 :]:
+        if line.strip():
+            return bool(_KEY_LINE.match(line) or line.lstrip().startswith("- "))
+    return True
+
+
+def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[SyntaxProblem, str]:
+    """A parser error as a located problem with a plain fix, and the line patched to read on."""
     problem, context = exc.problem or "invalid YAML", exc.context or ""
     mark = exc.problem_mark or exc.context_mark
     starts = ("could not find expected ':'", "found unexpected end of stream")
@@ -105,7 +134,9 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     key = _KEY_LINE.match(text)
     indented = "did not find expected" in problem or "expected <block end>" in problem
+    patch = "#"  # by default skip the line
     if "mapping values are not allowed" in problem and key and ": " not in (key["value"] or ""):
+        patch = " " * _sibling_indent(lines, line - 1) + text.lstrip()
         fix = (
             "this key is indented differently from the keys above it. "
             "Line it up with the other keys of the same question or choice"
@@ -127,6 +158,7 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
             "above: indent the keys of one question by the same number of spaces"
         )
     elif "found unexpected end of stream" in problem and "quoted" in context:
+        patch = text + (text[col - 1] if col - 1 < len(text) else '"')  # close it here
         fix = "a quoted text is not closed. End it with the same quote it starts with"
     else:
         what = f"{context}, {problem}" if context else problem
@@ -134,7 +166,16 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> SyntaxProblem:
             f"YAML syntax error: {what}. Check the indentation, colons and quotes on this "
             "line and the one above"
         )
-    return SyntaxProblem(line, col, fix)
+    return SyntaxProblem(line, col, fix), patch
+
+
+def _sibling_indent(lines: list[str], index: int) -> int:
+    """The indentation of the nearest key above line `index` (its siblings' indentation)."""
+    for above in reversed(lines[:index]):
+        match = _KEY_LINE.match(above)
+        if match and not above.lstrip().startswith("#"):
+            return len(match["lead"])
+    return 0
 
 
 def compose(text: str, loader_class: type) -> tuple[yaml.Node | None, list[SyntaxProblem]]:
@@ -146,11 +187,11 @@ def compose(text: str, loader_class: type) -> tuple[yaml.Node | None, list[Synta
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            found = explain(exc, patched)
+            found, patch = explain(exc, patched)
             if any(p.line == found.line for p in problems) or found.line > len(patched):
                 break  # the same line again, or the end: nothing more can be learnt
             problems.append(found)
-            patched[found.line - 1] = "#"  # skip the line and read on
+            patched[found.line - 1] = patch  # mend or skip the line, and read on
             continue
         finally:
             loader.dispose()

@@ -48,8 +48,20 @@ def write_bank(tmp_path: Path):
 def run_cli(tmp_path: Path):
     """Run `python -m quiz ...` in tmp_path with text on stdin; returns CompletedProcess."""
 
-    def run(*args: str, stdin: str = "", cwd: Path | None = None, timeout: float = 30):
-        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "PYTHONUTF8": "1"}
+    def run(
+        *args: str,
+        stdin: str = "",
+        cwd: Path | None = None,
+        timeout: float = 30,
+        env: dict[str, str] | None = None,
+    ):
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "NO_COLOR": "1",
+            "PYTHONUTF8": "1",
+            **(env or {}),
+        }
         return subprocess.run(
             [sys.executable, "-m", "quiz", *args],
             input=stdin,
