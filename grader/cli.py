@@ -14,29 +14,33 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from grader import __version__, argtypes, state
-from grader.course import Course, CourseError, Exercise, load_course
+from grader.course import Course, Exercise, load_course
 from grader.report import Style, render_list, render_run
 from grader.sandbox.process import DEFAULT_TIMEOUT
+from labkit.console import Console, install_fallback
+from labkit.errors import LabError, report_error
 
 PROG = "grader"
 
 
-class UsageError(Exception):
+class UsageError(LabError):
     """A command line that cannot be carried out; the message says what to do."""
 
 
 def style_for(stream: TextIO) -> Style:
-    """Colour only on a terminal and never with NO_COLOR; ASCII marks where UTF-8 won't go."""
-    color = stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    try:
-        "✓✗⏱·".encode(stream.encoding or "ascii")
-        unicode = True
-    except (UnicodeEncodeError, LookupError):
-        unicode = False
-    return Style(color=color, unicode=unicode)
+    """Colour by labkit's rules (NO_COLOR, FORCE_COLOR, a capable terminal), the same as
+    `quiz`; ASCII marks where the stream cannot encode ✓ and ✗."""
+    console = Console(stream)
+    return Style(color=console.color, unicode=console.unicode)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The instructor's and the plot's commands, named here so that `grader check` need not import
+# their modules (the student's path stays small: tests/grader/test_layers.py).
+LAZY_COMMANDS = ("plot", "grade", "release", "gradescope", "selfcheck")
+
+
+def build_parser(full: bool = True) -> argparse.ArgumentParser:
+    """The whole parser, or (full=False) only the student's commands."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Check your momentum-lab exercises against hidden tests.",
@@ -78,31 +82,32 @@ def build_parser() -> argparse.ArgumentParser:
     hint.add_argument("--all", action="store_true", help="show every hint at once")
     hint.set_defaults(handler=cmd_hint)
 
-    from grader.instructor.commands import add_parsers as add_instructor
-    from grader.plot.command import add_parser as add_plot
+    if full:
+        from grader.instructor.commands import add_parsers as add_instructor
+        from grader.plot.command import add_parser as add_plot
 
-    add_plot(sub)
-    add_instructor(sub)
+        add_plot(sub)
+        add_instructor(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        # Feedback is full of θ, β and ½: on a terminal that cannot show them, show '?'
-        # rather than crash.
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    parser = build_parser()
+    # Feedback is full of θ, β and ½: where the terminal cannot show them, spell them in ASCII
+    # (theta, beta, 1/2) rather than print '?' or crash.
+    install_fallback(sys.stdout, sys.stderr)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(full=command is None or command in LAZY_COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
     try:
         return int(args.handler(args))
-    except (UsageError, CourseError) as exc:
-        return _error(str(exc))
+    except LabError as exc:
+        return report_error(PROG, exc, sys.stderr)
     except KeyboardInterrupt:
-        print("\ngrader: interrupted.", file=sys.stderr)
+        print(f"\n{PROG}: interrupted.", file=sys.stderr)
         return 130
 
 
@@ -121,8 +126,7 @@ def entry() -> None:
 
 
 def _error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    return report_error(PROG, UsageError(message), sys.stderr)
 
 
 def _select(course: Course, names: Sequence[str]) -> list[Exercise]:
@@ -151,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     exercises = _select(course, args.exercises)
     try:
         reference, seed = _reference_and_seed(course, args.seed)
-        run = run_checks(course, exercises, seed, timeout=args.timeout, reference=reference)
+        run = run_checks(course, exercises, seed, reference, timeout=args.timeout)
     except NoReference as exc:
         return _error(str(exc))
     except (GraderError, SandboxError) as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 from grader.exercises import FOLDER as REGISTRY_DIR
 from grader.exercises import RegistryError, registry
 from grader.exercises.base import ExerciseSpec
+from labkit.errors import LabError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,7 +21,7 @@ METADATA_NAME = "course.toml"
 FORMAT_VERSION = 1
 
 
-class CourseError(Exception):
+class CourseError(LabError):
     """The course could not be found or its metadata is broken."""
 
 

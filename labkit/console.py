@@ -164,3 +164,37 @@ def _spell(char: str) -> str:
         return base
     name = unicodedata.name(char, "")
     return f"<{name.lower()}>" if name else f"<U+{ord(char):04X}>"
+
+
+ERRORS = "labkit.ascii"
+
+
+def _ascii_errors(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: what `Console.text` writes for characters a stream lacks."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    chunk = exc.object[exc.start : exc.end]
+    following = exc.object[exc.end : exc.end + 1]
+    spelled = Console(_Ascii()).text(chunk + following)
+    return (spelled[: len(spelled) - len(following)] if following else spelled), exc.end
+
+
+class _Ascii:
+    encoding = "ascii"
+
+
+def install_fallback(*streams: TextIO) -> None:
+    """Make every write to these streams spell what their encoding lacks in ASCII (θ → theta)
+    instead of failing or printing `?`, whoever writes: print(), argparse, a library."""
+    import codecs
+
+    try:
+        codecs.lookup_error(ERRORS)
+    except LookupError:
+        codecs.register_error(ERRORS, _ascii_errors)
+    for stream in streams:
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors=ERRORS)
+            except (ValueError, OSError):  # a closed or detached stream
+                pass

@@ -13,11 +13,12 @@ from functools import cache
 from pathlib import Path
 
 from grader.exercises.base import ExerciseSpec
+from labkit.errors import LabError
 
 FOLDER = Path(__file__).parent
 
 
-class RegistryError(Exception):
+class RegistryError(LabError):
     """An exercise module is broken (a course author's error, not a student's)."""
 
 

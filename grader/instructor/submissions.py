@@ -4,29 +4,38 @@ A submission is a folder (holding `exercises/`, or the exercise files directly),
 file, or a `.zip` of either. A folder that is none of these is a folder of submissions and is
 expanded one level. The submission's name (folder name or file stem) is the student id.
 
-Staging never runs student code: it copies regular files (no symlinks), unpacks zips after
-checking every entry (no absolute paths, no `..`, no links, bounded size and count) and
-compiles the sources to report syntax errors by name.
+Staging never runs student code: it copies regular files, unpacks zips after checking every
+entry (no absolute paths, no `..`, no links, no control characters in names, bounded size and
+count) and compiles the sources to report syntax errors by name. A symbolic link anywhere in a
+submission (a file, or a folder such as `exercises -> ../../solutions`) refuses the submission:
+following it would grade files the student did not write. Any error while staging (a file and
+a folder of the same name, an unreadable file, a name the file system refuses) is that
+submission's SubmissionError, never the batch's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader.course import Course
+from labkit.errors import LabError
 
 MAX_FILES = 200
 MAX_BYTES = 20 * 1024 * 1024  # uncompressed, per submission
-IGNORED = {"__pycache__", "__MACOSX", ".DS_Store", ".git", ".grader", ".ipynb_checkpoints"}
+IGNORED = {"__pycache__", "__MACOSX", ".DS_Store", ".git", ".grader", ".ipynb_checkpoints",
+           ".venv", "venv"}  # fmt: skip
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class InstructorError(Exception):
+class InstructorError(LabError):
     """A problem with what the instructor asked for (a path that does not exist, ...)."""
 
 
@@ -87,12 +96,18 @@ def digest(path: Path) -> str:
     """A fingerprint of the submission's content (to skip it when it has not changed)."""
     h = hashlib.sha256()
     if path.is_file():
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+        h.update(path.name.encode("utf-8", "surrogateescape") + b"\0" + _head(path))
     elif path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.is_file() and not _ignored(p, path)):
-            h.update(str(file.relative_to(path)).encode() + b"\0")
-            h.update(file.read_bytes()[:MAX_BYTES] + b"\0")
+            h.update(str(file.relative_to(path)).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(_head(file) + b"\0")
     return h.hexdigest()[:16]
+
+
+def _head(file: Path) -> bytes:
+    # At most MAX_BYTES + 1: enough to tell contents apart; a huge file is refused later anyway.
+    with open(file, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
 
 
 def _ignored(file: Path, root: Path) -> bool:
@@ -100,7 +115,31 @@ def _ignored(file: Path, root: Path) -> bool:
 
 
 def stage(submission: Submission, course: Course, dest: Path) -> Staged:
-    """Copy or unpack the submission to dest/exercises; raises SubmissionError if it is unusable."""
+    """Copy or unpack the submission to dest/exercises; raises SubmissionError if it is unusable
+    (including any OSError on the way, with the staging folder left out of the message)."""
+    try:
+        return _stage(submission, course, dest)
+    except OSError as exc:
+        why = _describe(exc, submission.source, dest)
+        raise SubmissionError(f"could not be staged: {why}") from None
+    except ValueError as exc:  # an embedded NUL in a name, or the like
+        raise SubmissionError(f"could not be staged: {exc}") from None
+
+
+def _describe(exc: OSError, source: Path, dest: Path) -> str:
+    """`strerror: name`, the name relative to the submission, never an instructor's path."""
+    what = exc.strerror or type(exc).__name__
+    name = exc.filename
+    if name is None:
+        return what
+    path = Path(os.fsdecode(name))
+    for root in (dest / "unzipped", dest, source):
+        if path.is_relative_to(root):
+            return f"{what}: {path.relative_to(root).as_posix() or path.name}"
+    return f"{what}: {path.name}"
+
+
+def _stage(submission: Submission, course: Course, dest: Path) -> Staged:
     source = submission.source
     files = list(dict.fromkeys(ex.file for ex in course.exercises))
     dest.mkdir(parents=True, exist_ok=True)
@@ -112,12 +151,15 @@ def stage(submission: Submission, course: Course, dest: Path) -> Staged:
         extract_zip(source, root)
         root = _submission_root(root, files)
     elif source.suffix.lower() == ".py":
+        if source.is_symlink():
+            raise SubmissionError(f"symlinks are not allowed: {source.name} is a symbolic link")
         target.mkdir()
         name = source.name if source.name in files else files[0]
         _copy_file(source, target / name)
         return Staged(target, _check_sources(target, files))
     else:
         raise SubmissionError(f"not Python: {source.name} is not a .py file, a .zip or a folder")
+    _refuse_links(root)
     folder = root / "exercises" if (root / "exercises").is_dir() else root
     if not any(p for p in folder.rglob("*") if not _ignored(p, folder)):
         raise SubmissionError("the submission is empty")
@@ -141,6 +183,20 @@ def _submission_root(root: Path, files: list[str]) -> Path:
     return root
 
 
+def _refuse_links(root: Path) -> None:
+    """Raise SubmissionError for the first symbolic link under root (folders not followed)."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED)
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            if path.is_symlink():
+                shown = path.relative_to(root).as_posix()
+                raise SubmissionError(
+                    f"symlinks are not allowed: {shown} is a symbolic link "
+                    f"(to {os.readlink(path)}). Submit the files themselves"
+                )
+
+
 def _copy_tree(source: Path, target: Path) -> None:
     count = size = 0
     target.mkdir(parents=True, exist_ok=True)
@@ -161,6 +217,8 @@ def _copy_tree(source: Path, target: Path) -> None:
 def _copy_file(source: Path, target: Path) -> None:
     if source.stat().st_size > MAX_BYTES:
         raise SubmissionError(f"too large: {source.name} is over {MAX_BYTES >> 20} MiB")
+    if source.is_symlink():  # _refuse_links saw none; one made since is still refused
+        raise SubmissionError(f"symlinks are not allowed: {source.name} is a symbolic link")
     shutil.copyfile(source, target, follow_symlinks=False)
 
 
@@ -186,8 +244,10 @@ def extract_zip(archive: Path, dest: Path) -> None:
                     if len(data) > info.file_size:
                         raise SubmissionError(f"bad zip: {info.filename} is larger than declared")
                     dst.write(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
         raise SubmissionError(f"not a valid zip file ({exc})") from None
+    except OSError as exc:  # a file and a folder of the same name, a name the disk refuses
+        raise SubmissionError(f"cannot unpack the zip: {_describe(exc, archive, dest)}") from None
     except RuntimeError as exc:  # encrypted entries
         raise SubmissionError(f"cannot unpack the zip: {exc}") from None
 
@@ -204,6 +264,8 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> None:
         name = info.filename.replace("\\", "/")
         if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
             raise SubmissionError(f"unsafe zip: {info.filename!r} is an absolute path")
+        if CONTROL.search(name):
+            raise SubmissionError(f"unsafe zip: {name!r} has control characters in its name")
         if ".." in PurePosixPath(name).parts:
             raise SubmissionError(f"unsafe zip: {info.filename!r} points outside the folder")
         mode = info.external_attr >> 16

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,19 @@ import pytest
 
 from grader.judge.judging import Judge
 from grader.judge.reference import NoReference
-from grader.verdict import ERROR, PASSED, Verdict
+from grader.verdict import ERROR, PASSED, Status, Verdict
 
 COLLECTOR = pytest.StashKey["Collector"]()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One hidden check's verdict: the feedback line (title), its status and message."""
+
+    exercise: str
+    title: str
+    status: Status
+    message: str = ""
 
 
 class Collector:
@@ -20,7 +31,7 @@ class Collector:
 
     def __init__(self, make_judge: Any) -> None:
         self._make_judge = make_judge
-        self.records: list[tuple[str, str, str, str]] = []
+        self.records: list[Record] = []
         self.internal = ""
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -40,18 +51,18 @@ class Collector:
         exercise = item.module.EX
         title = (item.obj.__doc__ or item.name).strip()
         if call.excinfo is None:
-            self.records.append((exercise, title, PASSED, ""))
+            self.records.append(Record(exercise, title, PASSED))
             return
         exc = call.excinfo.value
         if isinstance(exc, NoReference):
             # No reference means no verdict at all: stop the run, don't fail the student.
             self.internal = str(exc)
         if isinstance(exc, Verdict):
-            self.records.append((exercise, title, exc.status, str(exc)))
+            self.records.append(Record(exercise, title, exc.status, str(exc)))
         else:
             # A bug in a check is ours, not the student's: say so plainly, don't blame them.
             where = call.excinfo.traceback[-1]
-            self.records.append((
+            self.records.append(Record(
                 exercise, title, ERROR,
                 f"internal error in the grader ({type(exc).__name__}: {exc} at "
                 f"{Path(str(where.path)).name}:{where.lineno + 1}). Please report this.",

@@ -24,13 +24,14 @@ from grader.exercises.base import Case
 from grader.judge.cases import build
 from grader.judge.reference import NoReference, SolutionReference
 from grader.sandbox.protocol import GradSpec
+from labkit.errors import LabError
 from labkit.files import atomic_write
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference.npz"
 DEFAULT_SEEDS = 30  # about 85 KB each
 
 
-class SeedError(Exception):
+class SeedError(LabError):
     """A seed the recorded reference does not cover; the message lists the ones it does."""
 
 

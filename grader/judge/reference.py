@@ -19,9 +19,10 @@ from grader.exercises import spec
 from grader.exercises.base import Case
 from grader.sandbox.protocol import GradSpec
 from grader.sandbox.surfaces import grad_fn_from_spec
+from labkit.errors import LabError
 
 
-class NoReference(Exception):
+class NoReference(LabError):
     """The reference solutions are missing or broken."""
 
 

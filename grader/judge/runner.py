@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.course import Course, Exercise
 from grader.judge import cases as case_builder
@@ -19,6 +19,10 @@ from grader.judge.judging import Judge
 from grader.results import CheckResult, ExerciseResult, RunResult, split_points
 from grader.sandbox.process import DEFAULT_TIMEOUT, SandboxRun
 from grader.verdict import PASSED
+from labkit.errors import LabError
+
+if TYPE_CHECKING:  # importing the collector imports pytest, which must wait (see run_checks)
+    from grader.judge.collector import Record
 
 CHECKS_DIR = Path(__file__).resolve().parents[1] / "checks"
 AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
@@ -33,7 +37,7 @@ UNUSED_PLUGINS = (
 )  # fmt: skip
 
 
-class GraderError(Exception):
+class GraderError(LabError):
     """The checks themselves could not run (a broken installation, not the student's code)."""
 
 
@@ -41,20 +45,13 @@ def run_checks(
     course: Course,
     exercises: Sequence[Exercise],
     seed: int,
+    reference: Any,
     timeout: float = DEFAULT_TIMEOUT,
-    reference: Any = None,
 ) -> RunResult:
-    """Grade `exercises` of the course's exercises/ folder; never runs student code here."""
+    """Grade `exercises` of the course's exercises/ folder against `reference` (solutions or a
+    recorded reference; the CLI decides which, and which seeds it takes); never runs student
+    code here."""
     started = time.perf_counter()
-    if reference is None and not course.solutions_dir.is_dir():
-        # A student edition (`grader release`): outputs recorded from the solutions for a set
-        # of seeds. Any other seed maps onto one of them; the result names the seed used.
-        from grader.judge.recorded import DATA, RecordedReference
-
-        if DATA.is_file():
-            reference = RecordedReference(DATA)
-            seed = reference.pick_seed(seed)
-    names = [ex.name for ex in exercises]
     cases = case_builder.build(exercises, seed)
     sandbox = SandboxRun(
         [c.call() for c in cases],
@@ -62,34 +59,30 @@ def run_checks(
         timeout=timeout,
         forbidden=course.off_limits,
     )
-    if reference is None:
-        from grader.judge.reference import SolutionReference
-
-        reference = SolutionReference(course.solutions_dir)
     # pytest is imported only now, while the sandbox already runs the student's code.
     from grader.judge.collector import Collector
 
     plugin = Collector(lambda: Judge(cases, sandbox.result(), reference))
-    _pytest_main([CHECKS_DIR / f"check_{name}.py" for name in names], plugin)
+    _pytest_main([CHECKS_DIR / f"check_{ex.name}.py" for ex in exercises], plugin)
     return assemble(exercises, plugin.records, seed, time.perf_counter() - started)
 
 
 def assemble(
     exercises: Sequence[Exercise],
-    records: list[tuple[str, str, str, str]],
+    records: Sequence[Record],
     seed: int,
     seconds: float,
 ) -> RunResult:
-    """The run's result from the checks' records (exercise, title, status, message)."""
+    """The run's result from the checks' records."""
     results = []
     for ex in exercises:
-        found = [r for r in records if r[0] == ex.name]
+        found = [r for r in records if r.exercise == ex.name]
         if not found:
             raise GraderError(f"no hidden checks ran for {ex.name}")
         shares = split_points(ex.points, len(found))
         checks = tuple(
-            CheckResult(ex.name, title, status, message, share if status == PASSED else 0.0, share)
-            for (_, title, status, message), share in zip(found, shares, strict=True)
+            CheckResult(ex.name, r.title, r.status, r.message, share * (r.status == PASSED), share)
+            for r, share in zip(found, shares, strict=True)
         )  # fmt: skip
         results.append(ExerciseResult(ex.name, checks, ex.points))
     return RunResult(seed, tuple(results), seconds)
