@@ -10,12 +10,13 @@ from pathlib import Path
 
 from labkit.errors import LabError
 from quiz.checks import check_question, ident
+from quiz.exam import check_pass_mark, check_pick
 from quiz.fields import Reporter, describe
 from quiz.model import Bank, BankError, Problem, Question
 from quiz.yamlio import YMap, YSeq, load_tree
 
 SCHEMA_VERSION = 1
-TOP_KEYS = ("schema_version", "bank", "title", "questions")
+TOP_KEYS = ("schema_version", "bank", "title", "questions", "pass_mark", "pick")
 PACKAGE_BANKS = Path(__file__).resolve().parent / "banks"
 TOP_KEYS = (*TOP_KEYS, "draft")  # `draft: true` keeps a bank out of students' runs
 SUFFIXES = (".yaml", ".yml")
@@ -188,7 +189,19 @@ def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:
     if report.problems or bank_id is None or title is None:
         return None
     done = tuple(q for q in questions if q is not None)
-    return Bank(id=bank_id, title=title, file=report.file, sha256=sha256, questions=done)
+    pass_mark = check_pass_mark(entries["pass_mark"], report) if "pass_mark" in entries else None
+    pick = check_pick(entries["pick"], done, report) if "pick" in entries else ()
+    if report.problems:
+        return None
+    return Bank(
+        id=bank_id,
+        title=title,
+        file=report.file,
+        sha256=sha256,
+        questions=done,
+        pass_mark=pass_mark,
+        pick=pick or (),
+    )
 
 
 def _draft(tree: object, report: Reporter) -> bool:

@@ -17,14 +17,18 @@ from labkit.errors import LabError, report_error
 from quiz import __version__, render
 from quiz.bank import bank_files, check_files, default_banks_dir, display_path
 from quiz.checks import ident
+from quiz.classgrade import ResultsFileError, grade_all
 from quiz.draw import plan, select
+from quiz.exam import ExamError, draw_exam, parse_count, pass_mark, passed
+from quiz.export import SUFFIXES, WRITERS, ExportError, export_banks
+from quiz.itemstats import write_reports
 from quiz.lint import lint_banks
 from quiz.model import Bank, BankError
-from quiz.results import record, write_atomic
+from quiz.results import ANONYMOUS, record, write_atomic
 from quiz.runner import INTERRUPTED, Runner, Session
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("run", "list", "validate")
+COMMANDS = ("run", "list", "validate", "export", "grade")
 
 DESCRIPTION = """\
 A multiple-choice quiz on gradient descent with momentum.
@@ -35,6 +39,8 @@ examples:
   quiz run --count 5 --seed 7   five questions; the same seed gives the same quiz
   quiz list                     the questions: id, type, points, tags
   quiz validate                 check the banks in quiz/banks/ (for instructors)
+  quiz export --format moodle   the banks for an LMS: moodle, gift or qti (Canvas)
+  quiz grade results/ --out g   re-score a class's results files into g/grades.csv
 """
 RUN_HELP = """\
 Take the quiz. Answer with a letter (b, B or 2), several for "select all" questions (a,c or
@@ -78,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="quiz", description=DESCRIPTION, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{run,list,validate}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,validate,export,grade}")
     run = sub.add_parser(
         "run",
         help="take the quiz (the default)",
@@ -93,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="T",
         help="only questions with this tag (repeat for several)",
     )
-    run.add_argument("--count", type=_positive, metavar="N", help="ask at most N questions")
+    run.add_argument("--count", action="append", default=[], metavar="N|TAG=N", help=COUNT_HELP)
+    run.add_argument("--student", metavar="ID", help=STUDENT_HELP)
+    run.add_argument("--time-limit", type=_minutes, metavar="MINUTES", help=TIME_LIMIT_HELP)
     run.add_argument(
         "--seed",
         type=int,
@@ -120,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         "banks", nargs="*", metavar="PATH", help="bank files or folders (default: quiz/banks/)"
     )
     val.add_argument("--lint", action="store_true", help=LINT_HELP)
+    _lms_parsers(sub, fmt)
     return parser
 
 
@@ -231,8 +240,20 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
     questions = select([q for b in banks for q in b.questions], args.tag)
     _require(questions, args.tag)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
-    session = Session(plan(questions, seed, shuffle=not args.no_shuffle, count=args.count), seed)
-    options = {"tags": args.tag, "count": args.count, "shuffle": not args.no_shuffle}
+    total, per_tag = _counts(args.count)
+    try:
+        questions = draw_exam(banks, questions, seed, per_tag)
+    except ExamError as exc:
+        raise UsageError(str(exc)) from None
+    items = plan(questions, seed, shuffle=not args.no_shuffle, count=total)
+    student = _student(args.student, stdin, stdout)
+    session = Session(items, seed, student=student, time_limit=args.time_limit)
+    options = {
+        "tags": args.tag,
+        "count": total,
+        "count_per_tag": dict(per_tag),
+        "shuffle": not args.no_shuffle,
+    }
     target = None
     if not args.no_results:
         stamp = session.started.strftime("%Y%m%d-%H%M%S")
@@ -257,8 +278,11 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
     runner = Runner(
         stdin, stdout, color=color, width=width, on_answer=save, read_line=_reader(stdin, stdout)
     )
+    if args.time_limit is not None:
+        stdout.write(f"Time limit: {args.time_limit:g} min; later answers are not counted.\n")
     session = runner.run(session)
     save(session)
+    _exam_summary(session, banks, stdout)
     if target is not None:
         stdout.write(f"\nResults saved to {display_path(target.resolve())}\n")
     stdout.flush()
@@ -284,6 +308,166 @@ def _reader(stdin: TextIO, stdout: TextIO) -> Callable[[str], str] | None:
     return read
 
 
+COUNT_HELP = (
+    "ask at most N questions; TAG=N (repeatable) draws N questions with that tag instead of "
+    "the banks' `pick:`"
+)
+STUDENT_HELP = (
+    "your student id, written in the results file (asked once when the quiz runs in a "
+    f"terminal; piped runs without it write `{ANONYMOUS}`)"
+)
+TIME_LIMIT_HELP = "answers given after this many minutes are not counted"
+VARIANTS_HELP = "fixed variants per numeric question with params (default 5)"
+EXPORT_HELP = """\
+Write the banks for an LMS: Moodle XML (--format moodle), GIFT (gift) or a QTI 1.2 zip that
+Canvas imports (qti). Feedback, explanations, points and partial credit are kept; a numeric
+question with params becomes --variants N fixed variants (seeds 1, 2, ...), grouped so the LMS
+draws one of them.
+
+example:
+  quiz export --format qti --variants 5 --out momentum.zip
+"""
+GRADE_HELP = """\
+Re-score results files against the banks (the scores written in them are ignored) and write
+DIR/grades.csv (one row per student, their latest attempt), DIR/items.csv (facility,
+discrimination, picks per choice) and DIR/items.png. A file whose claimed score differs is
+flagged; a file that cannot be read or was made with another bank is skipped. Exit status: 0,
+or 1 when a file was flagged or skipped.
+
+example:
+  quiz grade handed-in/ --out grades
+"""
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of minutes above 0")
+    return value
+
+
+def _counts(values: list[str]) -> tuple[int | None, list[tuple[str, int]]]:
+    """`--count 5` (at most 5 questions) and `--count nesterov=2` (2 tagged nesterov)."""
+    total, per_tag = None, []
+    for value in values:
+        if value.strip().isdigit():
+            total = int(value)
+            if total < 1:
+                raise UsageError(f"--count {value}: ask for at least 1 question")
+            continue
+        try:
+            per_tag.append(parse_count(value))
+        except ExamError as exc:
+            raise UsageError(str(exc)) from None
+    return total, per_tag
+
+
+def _student(given: str | None, stdin: TextIO, stdout: TextIO) -> str:
+    """The id from --student, else asked once on a terminal; piped runs stay anonymous."""
+    if given is not None and given.strip():
+        return given.strip()[:100]
+    if not (stdin.isatty() and stdout.isatty()):
+        return ANONYMOUS  # a piped line is an answer, not a name
+    stdout.write("Your student id (Enter to stay anonymous): ")
+    stdout.flush()
+    return stdin.readline().strip()[:100] or ANONYMOUS
+
+
+def _exam_summary(session: Session, banks: list[Bank], stdout: TextIO) -> None:
+    if session.late:
+        stdout.write(
+            f"Time limit reached: {_plural(len(session.late), 'late answer')} not counted.\n"
+        )
+    mark = pass_mark(banks)
+    if mark is not None:
+        got = sum(a.outcome.score for a in session.answers)
+        total = sum(i.question.points for i in session.items)
+        verdict = "passed" if passed(got, total, mark) else "not passed"
+        stdout.write(f"Pass mark {mark:g}%: {verdict}.\n")
+
+
+def _lms_parsers(sub, fmt) -> None:
+    exp = sub.add_parser(
+        "export",
+        help="export the banks for an LMS (Moodle, Canvas)",
+        description=EXPORT_HELP,
+        formatter_class=fmt,
+    )
+    exp.add_argument("banks", nargs="*", metavar="BANK_OR_DIR", help=BANKS_ARG_HELP)
+    exp.add_argument("--format", required=True, choices=sorted(WRITERS))
+    exp.add_argument(
+        "--bank", action="append", default=[], metavar="ID", help="only this bank (repeatable)"
+    )
+    exp.add_argument("--out", type=Path, metavar="FILE", help="default: <bank ids><suffix>")
+    exp.add_argument("--variants", type=_positive, default=5, metavar="N", help=VARIANTS_HELP)
+    grd = sub.add_parser(
+        "grade",
+        help="re-score a class's results files (for instructors)",
+        description=GRADE_HELP,
+        formatter_class=fmt,
+    )
+    grd.add_argument("results", nargs="+", metavar="RESULTS_OR_DIR")
+    grd.add_argument("--out", type=Path, required=True, metavar="DIR")
+    grd.add_argument(
+        "--banks",
+        action="append",
+        default=[],
+        metavar="BANK_OR_DIR",
+        help="banks to grade against (default: quiz/banks/)",
+    )
+
+
+def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    banks = _load(args.banks + args.bank, stderr)
+    try:
+        data = export_banks(banks, args.format, args.variants)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    out = args.out or Path("-".join(b.id for b in banks) + SUFFIXES[args.format])
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out} ({exc.strerror}). Choose another --out") from None
+    count = sum(len(b.questions) for b in banks)
+    stdout.write(
+        f"Wrote {display_path(out.resolve())}: {_plural(count, 'question')} "
+        f"from {', '.join(b.id for b in banks)} ({args.format}).\n"
+    )
+    return EXIT_OK
+
+
+def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    files = bank_files([Path(p) for p in args.banks] or [default_banks_dir()])
+    banks, problems = check_files(files)
+    for file in sorted({p.file for p in problems}):
+        print(f"quiz: warning: the bank {file} has problems; not used for grading.", file=stderr)
+    try:
+        attempts, skipped = grade_all([Path(r) for r in args.results], banks)
+    except ResultsFileError as exc:
+        raise UsageError(str(exc)) from None
+    for message in skipped:
+        print(f"quiz: warning: {message}; skipped.", file=stderr)
+    flagged = [a for a in attempts if a.flags]
+    for a in flagged:
+        print(f"quiz: warning: {a.file}: {'; '.join(a.flags)}.", file=stderr)
+    if not attempts:
+        raise UsageError("no results file could be graded (see the warnings above)")
+    paths = write_reports(args.out, attempts)
+    stdout.write(
+        f"Graded {_plural(len(attempts), 'file')}: {_plural(len(flagged), 'flagged')}"
+        f", {len(skipped)} skipped. Wrote "
+        + ", ".join(display_path(p.resolve()) for p in paths)
+        + ".\n"
+    )
+    return EXIT_INVALID if flagged or skipped else EXIT_OK
+
+
+LMS_COMMANDS = {"export": _export, "grade": _grade}
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -303,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args, stdout)
         if args.command == "list":
             return _list(args, stdout, stderr)
+        if args.command in LMS_COMMANDS:
+            return LMS_COMMANDS[args.command](args, stdout, stderr)
         return _run(args, stdin, stdout, stderr)
     except BankError as exc:
         count = _plural(len(exc.problems), "problem")

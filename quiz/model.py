@@ -94,3 +94,5 @@ class Bank:
     sha256: str  # of the file's bytes, so results name exactly the bank that was used
     questions: tuple[Question, ...] = field(default_factory=tuple)
     draft: bool = False  # left out of students' runs unless named on the command line
+    pass_mark: float | None = None  # percent of the points asked that passes an exam
+    pick: tuple[tuple[str, int], ...] = ()  # (tag, N): an exam draws N questions per tag

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from quiz import __version__
 from quiz.answers import letter
+from quiz.exam import pass_mark, passed
 from quiz.model import Bank
 from quiz.render import shown_choices
 from quiz.runner import Session
 
 FORMAT = "momentum-lab/quiz-results"
 FORMAT_VERSION = 1
+ANONYMOUS = "anonymous"
 
 
 def banks_hash(banks: Sequence[Bank]) -> str:
@@ -37,6 +39,7 @@ def _response(answer) -> object:
 def record(session: Session, banks: Sequence[Bank], options: dict) -> dict:
     """A JSON-ready dict of the attempt: every planned question, answered or not."""
     answered = {id(a.item): a for a in session.answers}
+    late = {id(a.item): a for a in session.late}
     questions = []
     for item in session.items:
         q = item.question
@@ -50,7 +53,15 @@ def record(session: Session, banks: Sequence[Bank], options: dict) -> dict:
             "max_score": q.points,
         }
         answer = answered.get(id(item))
-        if answer is None:
+        if id(item) in late:  # typed after the time limit: kept, never counted
+            entry.update(
+                status="late",
+                response=None,
+                raw=late[id(item)].raw,
+                score=0,
+                seconds=round(late[id(item)].seconds, 3),
+            )
+        elif answer is None:
             entry.update(status="not attempted", response=None, raw=None, score=0)
         else:
             chosen = sorted(answer.response) if isinstance(answer.response, frozenset) else None
@@ -60,8 +71,12 @@ def record(session: Session, banks: Sequence[Bank], options: dict) -> dict:
                 chosen=chosen,  # bank indices of the chosen choices
                 raw=answer.raw,
                 score=answer.outcome.score,
+                seconds=round(answer.seconds, 3),
             )
         questions.append(entry)
+    score = sum(a.outcome.score for a in session.answers)
+    max_score = sum(i.question.points for i in session.items)
+    mark = pass_mark(banks)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -69,14 +84,19 @@ def record(session: Session, banks: Sequence[Bank], options: dict) -> dict:
         "date": session.started.isoformat(timespec="seconds"),
         "finished": session.finished.isoformat(timespec="seconds") if session.finished else None,
         "status": session.status,
+        "student": session.student,
         "seed": session.seed,
+        "time_limit_minutes": session.time_limit,
+        "late_answers_not_counted": len(session.late),
         "options": options,
         "banks": [
             {"bank": b.id, "title": b.title, "file": b.file, "sha256": b.sha256} for b in banks
         ],
         "bank_hash": banks_hash(banks),
-        "score": sum(a.outcome.score for a in session.answers),
-        "max_score": sum(i.question.points for i in session.items),
+        "score": score,
+        "max_score": max_score,
+        "pass_mark": mark,
+        "passed": passed(score, max_score, mark),
         "answered": len(session.answers),
         "questions": questions,
     }

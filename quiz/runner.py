@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from quiz.draw import Item
 from quiz.scoring import Outcome, Response, score
 
 COMPLETED, END_OF_INPUT, INTERRUPTED = "completed", "end of input", "interrupted"
+TIME_UP = "time limit reached"
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Answer:
     raw: str  # the line as typed, for instructors who want to see it
     response: Response  # bank choice indices, True/False, or the number
     outcome: Outcome
+    seconds: float = 0.0  # after the start of the session, so a time limit can be checked
 
 
 @dataclass
@@ -28,6 +31,9 @@ class Session:
     seed: int
     answers: list[Answer] = field(default_factory=list)
     status: str = "in progress"
+    student: str = "anonymous"
+    time_limit: float | None = None  # minutes; answers given after it are not counted
+    late: list[Answer] = field(default_factory=list)  # kept for the record, never scored
     started: datetime = field(default_factory=lambda: datetime.now().astimezone())
     finished: datetime | None = None
 
@@ -53,6 +59,7 @@ class Runner:
         width: int = 80,
         on_answer: Callable[[Session], None] | None = None,
         read_line: Callable[[str], str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stdin, self.stdout = stdin, stdout
         self.width = max(40, width)
@@ -62,6 +69,8 @@ class Runner:
         # On a terminal: input() with readline, which draws the prompt and edits the line;
         # returns "" at end of input, like readline() on a stream.
         self.read_line = read_line
+        self.clock = clock
+        self.start = clock()
 
     def write(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -69,8 +78,11 @@ class Runner:
 
     def run(self, session: Session) -> Session:
         """Ask every item; end of input or Ctrl-C ends the session, keeping what was answered."""
+        self.start = self.clock()
         try:
             for number, item in enumerate(session.items, start=1):
+                if self._time_up(session):
+                    break
                 self.write()
                 self.write(
                     render.question_block(item, number, len(session.items), self.width, self.style)
@@ -79,6 +91,10 @@ class Runner:
                 if answer is None:
                     session.status = END_OF_INPUT
                     self.write("\nEnd of input: stopping here.")
+                    break
+                if self._time_up(session):
+                    session.late.append(answer)
+                    self.write(self.style.bad("Time is up: this answer came too late to count."))
                     break
                 session.answers.append(answer)
                 self.write(
@@ -102,6 +118,12 @@ class Runner:
         )
         return session
 
+    def _time_up(self, session: Session) -> bool:
+        if session.time_limit is None or self.clock() - self.start <= 60 * session.time_limit:
+            return False
+        session.status = TIME_UP
+        return True
+
     def ask(self, item: Item) -> Answer | None:
         """Read lines until one is a valid answer; None at end of input."""
         while True:
@@ -122,4 +144,5 @@ class Runner:
             except answers.InvalidAnswer as exc:
                 self.write(self.style.bad(f"  Not counted: {exc}."))
                 continue
-            return Answer(item, text, response, score(item.question, response, item.variant))
+            outcome = score(item.question, response, item.variant)
+            return Answer(item, text, response, outcome, self.clock() - self.start)

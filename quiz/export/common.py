@@ -128,10 +128,14 @@ def _one(q, ident, category, group, seed, prompt, params) -> ExportQuestion:
     if q.type == "true_false":
         right = bool(q.answer)
         choices = tuple(  # the question's feedback is for a wrong answer: put it on that choice
-            ExportChoice(text, value is right, 100.0 if value is right else 0.0,
-                         None if value is right else q.feedback)
+            ExportChoice(
+                text,
+                value is right,
+                100.0 if value is right else 0.0,
+                None if value is right else q.feedback,
+            )
             for text, value in (("True", True), ("False", False))
-        )  # fmt: skip
+        )
         return ExportQuestion(**common, choices=choices)
     assert isinstance(q.answer, NumericAnswer)
     return ExportQuestion(

@@ -11,8 +11,12 @@ from collections.abc import Sequence
 
 from quiz.export.common import ExportQuestion, number, to_html
 
-TYPES = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
-         "numeric": "numerical"}  # fmt: skip
+TYPES = {
+    "single": "multichoice",
+    "multiple": "multichoice",
+    "true_false": "truefalse",
+    "numeric": "numerical",
+}
 
 
 def _text(parent: ET.Element, tag: str, text: str | None, *, html: bool = True) -> ET.Element:
@@ -60,8 +64,9 @@ def _question(root: ET.Element, q: ExportQuestion) -> None:
         ET.SubElement(other, "tolerance").text = "0"
     for choice in q.choices:
         fmt = "moodle_auto_format" if q.type == "true_false" else "html"
-        answer = ET.SubElement(node, "answer", {"fraction": _fraction(choice.fraction),
-                                                "format": fmt})  # fmt: skip
+        answer = ET.SubElement(
+            node, "answer", {"fraction": _fraction(choice.fraction), "format": fmt}
+        )
         text = choice.text.lower() if q.type == "true_false" else to_html(choice.text, inline=True)
         ET.SubElement(answer, "text").text = text
         _text(answer, "feedback", choice.feedback)

@@ -17,8 +17,12 @@ from quiz.export.common import ExportQuestion, number, to_html
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
-CANVAS_TYPES = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
-                "true_false": "true_false_question", "numeric": "numerical_question"}  # fmt: skip
+CANVAS_TYPES = {
+    "single": "multiple_choice_question",
+    "multiple": "multiple_answers_question",
+    "true_false": "true_false_question",
+    "numeric": "numerical_question",
+}
 RESPONSE = "response1"
 
 
@@ -59,14 +63,16 @@ def _item(section: ET.Element, q: ExportQuestion) -> None:
     presentation = ET.SubElement(item, "presentation")
     _mattext(presentation, q.prompt)
     if q.type == "numeric":
-        resp = ET.SubElement(presentation, "response_str", {"ident": RESPONSE,
-                                                            "rcardinality": "Single"})  # fmt: skip
+        resp = ET.SubElement(
+            presentation, "response_str", {"ident": RESPONSE, "rcardinality": "Single"}
+        )
         fib = ET.SubElement(resp, "render_fib", {"fibtype": "Decimal"})
         ET.SubElement(fib, "response_label", {"ident": "answer1"})
     else:
         card = "Multiple" if q.type == "multiple" else "Single"
-        resp = ET.SubElement(presentation, "response_lid", {"ident": RESPONSE,
-                                                            "rcardinality": card})  # fmt: skip
+        resp = ET.SubElement(
+            presentation, "response_lid", {"ident": RESPONSE, "rcardinality": card}
+        )
         render = ET.SubElement(resp, "render_choice", {"shuffle": "Yes" if q.shuffle else "No"})
         for i, choice in enumerate(q.choices):
             label = ET.SubElement(render, "response_label", {"ident": f"{q.ident}-{i}"})
@@ -80,8 +86,11 @@ def _item(section: ET.Element, q: ExportQuestion) -> None:
 def _resprocessing(item: ET.Element, q: ExportQuestion) -> list[tuple[str, str]]:
     """Scoring and feedback conditions; returns the (ident, text) feedbacks they refer to."""
     proc = ET.SubElement(item, "resprocessing")
-    ET.SubElement(ET.SubElement(proc, "outcomes"), "decvar", {"maxvalue": "100", "minvalue": "0",
-                  "varname": "SCORE", "vartype": "Decimal"})  # fmt: skip
+    ET.SubElement(
+        ET.SubElement(proc, "outcomes"),
+        "decvar",
+        {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"},
+    )
     feedbacks: list[tuple[str, str]] = []
     if q.explanation:
         cond, var = _condition(proc, True)
@@ -158,8 +167,9 @@ def manifest(ident: str, title: str, href: str) -> bytes:
     ET.SubElement(meta, "schemaversion").text = "1.1.3"
     ET.SubElement(root, "organizations")
     resources = ET.SubElement(root, "resources")
-    resource = ET.SubElement(resources, "resource", {"identifier": ident,
-                             "type": "imsqti_xmlv1p2", "href": href})  # fmt: skip
+    resource = ET.SubElement(
+        resources, "resource", {"identifier": ident, "type": "imsqti_xmlv1p2", "href": href}
+    )
     ET.SubElement(resource, "file", {"href": href})
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -173,8 +183,10 @@ def write(questions: Sequence[ExportQuestion], titles: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # A fixed date makes the same bank export to the same bytes.
-        for name, data in (("imsmanifest.xml", manifest(ident, title, href)),
-                           (href, assessment(questions, ident, title))):  # fmt: skip
+        for name, data in (
+            ("imsmanifest.xml", manifest(ident, title, href)),
+            (href, assessment(questions, ident, title)),
+        ):
             info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)

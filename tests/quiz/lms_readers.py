@@ -17,9 +17,22 @@ QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
 
 # IMS QTI 1.2 ASI information model: the children of <item>, in the order the DTD allows.
-ITEM_ORDER = ("qticomment", "duration", "itemmetadata", "objectives", "itemcontrol",
-              "itemprecondition", "itempostcondition", "itemrubric", "rubric", "presentation",
-              "resprocessing", "itemproc_extension", "itemfeedback", "reference")  # fmt: skip
+ITEM_ORDER = (
+    "qticomment",
+    "duration",
+    "itemmetadata",
+    "objectives",
+    "itemcontrol",
+    "itemprecondition",
+    "itempostcondition",
+    "itemrubric",
+    "rubric",
+    "presentation",
+    "resprocessing",
+    "itemproc_extension",
+    "itemfeedback",
+    "reference",
+)
 
 
 def plain(text: str | None) -> str:
@@ -119,9 +132,14 @@ def read_gift(text: str) -> list[dict]:
         general = None
         if "####" in answer_text:
             answer_text, general = answer_text.split("####", 1)
-        entry = {"title": title, "format": fmt, "category": category,
-                 "text": plain(_unescape(question_text)), "answers": [],
-                 "general": plain(_unescape(general)) if general else ""}  # fmt: skip
+        entry = {
+            "title": title,
+            "format": fmt,
+            "category": category,
+            "text": plain(_unescape(question_text)),
+            "answers": [],
+            "general": plain(_unescape(general)) if general else "",
+        }
         body = answer_text.strip()
         if body.startswith("#"):  # numeric: #value:tolerance
             value, tol = body[1:].split(":")
@@ -138,10 +156,14 @@ def read_gift(text: str) -> list[dict]:
                 if m:
                     weight, part = float(m.group(1)), part[m.end() :]
                 answer, *feedback = _split(part, "#")
-                entry["answers"].append({
-                    "mark": mark, "weight": weight, "text": plain(_unescape(answer)),
-                    "feedback": plain(_unescape(feedback[0][1:])) if feedback else "",
-                })  # fmt: skip
+                entry["answers"].append(
+                    {
+                        "mark": mark,
+                        "weight": weight,
+                        "text": plain(_unescape(answer)),
+                        "feedback": plain(_unescape(feedback[0][1:])) if feedback else "",
+                    }
+                )
         out.append(entry)
     return out
 
@@ -229,7 +251,10 @@ def _holds(node: ET.Element, response) -> bool:
         return not all(_holds(c, response) for c in node)
     if isinstance(response, float):
         value = float(node.text)
-        return {"varequal": response == value, "vargte": response >= value,
-                "varlte": response <= value}[tag]  # fmt: skip
+        return {
+            "varequal": response == value,
+            "vargte": response >= value,
+            "varlte": response <= value,
+        }[tag]
     assert tag == "varequal", tag
     return node.text in response

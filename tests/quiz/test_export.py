@@ -21,8 +21,12 @@ from quiz.export.gift import escape
 from quiz.scoring import score
 
 VARIANTS = 3
-MOODLE_TYPES = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
-                "numeric": "numerical"}  # fmt: skip
+MOODLE_TYPES = {
+    "single": "multichoice",
+    "multiple": "multichoice",
+    "true_false": "truefalse",
+    "numeric": "numerical",
+}
 
 
 def text(value: str | None) -> str:
@@ -42,8 +46,9 @@ def questions(banks):
 def matches_prompt(q, shown: str) -> dict[str, float]:
     """The numbers shown for `{name}` in a variant's prompt; asserts the rest is the prompt."""
     parts = re.split(r"\{([A-Za-z_]\w*)\}", text(q.prompt))
-    pattern = "".join(re.escape(p) if i % 2 == 0 else r"(-?[0-9.e+-]+)"
-                      for i, p in enumerate(parts))  # fmt: skip
+    pattern = "".join(
+        re.escape(p) if i % 2 == 0 else r"(-?[0-9.e+-]+)" for i, p in enumerate(parts)
+    )
     found = re.fullmatch(pattern, shown)
     assert found, (q.id, shown)
     values = {name: float(v) for name, v in zip(parts[1::2], found.groups(), strict=True)}
@@ -62,8 +67,7 @@ def subsets(n: int):
 def test_moodle_round_trip_of_the_default_bank(banks, questions) -> None:
     read = read_moodle(export_banks(banks, "moodle", VARIANTS))
     for q in questions:
-        found = [r for r in read if r["idnumber"] == q.id or
-                 r["idnumber"].startswith(q.id + "-s")]  # fmt: skip
+        found = [r for r in read if r["idnumber"] == q.id or r["idnumber"].startswith(q.id + "-s")]
         assert len(found) == (VARIANTS if q.params else 1), q.id
         for r in found:
             assert r["type"] == MOODLE_TYPES[q.type] and r["format"] == "html"
@@ -119,8 +123,7 @@ def test_gift_round_trip_of_the_default_bank(banks, questions) -> None:
     read = read_gift(export_banks(banks, "gift", VARIANTS).decode("utf-8"))
     assert len(read) == sum(VARIANTS if q.params else 1 for q in questions)
     for q in questions:
-        found = [r for r in read if r["title"] == q.id or
-                 r["title"].startswith(f"{q.id} (seed")]  # fmt: skip
+        found = [r for r in read if r["title"] == q.id or r["title"].startswith(f"{q.id} (seed")]
         assert len(found) == (VARIANTS if q.params else 1), q.id
         for r in found:
             assert r["format"] == "[html]"
@@ -129,8 +132,9 @@ def test_gift_round_trip_of_the_default_bank(banks, questions) -> None:
                 assert r["text"] == text(q.prompt)
             assert r["general"].startswith(text(q.explanation))
             if q.type == "single":
-                assert [a["mark"] for a in r["answers"]] == ["=" if c.correct else "~"
-                                                           for c in q.choices]  # fmt: skip
+                assert [a["mark"] for a in r["answers"]] == [
+                    "=" if c.correct else "~" for c in q.choices
+                ]
             if q.type in ("single", "multiple"):
                 assert [a["text"] for a in r["answers"]] == [text(c.text) for c in q.choices]
                 assert [a["feedback"] for a in r["answers"]] == [
@@ -170,8 +174,12 @@ def test_gift_reader_reads_the_documented_examples() -> None:
     assert q3["numeric"] == (1822, 5)
     assert q4["truefalse"] is False and q4["wrong_feedback"] == "No one is buried there."
     assert q5["text"] == "Which is 1 = 1?"
-    assert q5["answers"][0] == {"mark": "=", "weight": None, "text": "yes: it is",
-                                "feedback": "right"}  # fmt: skip
+    assert q5["answers"][0] == {
+        "mark": "=",
+        "weight": None,
+        "text": "yes: it is",
+        "feedback": "right",
+    }
     assert q5["general"] == "Because {math}."
 
 
@@ -179,7 +187,7 @@ TRICKY = """\
   - id: tricky
     type: multiple
     scoring: partial
-    prompt: "Cost ~ $x^2$ = {{1}} # not: a comment, \\\\ and **bold** with `v = 0`"
+    prompt: "Cost ~ $x^2$ = {{1}}#not: a comment, \\\\ and **bold** with `v = 0`"
     choices:
       - text: "a = b: yes {x}"
         correct: true
@@ -201,7 +209,7 @@ def test_gift_escapes_every_special_character(write_bank) -> None:
     assert [a["feedback"] for a in r["answers"]] == ["#1 ~ right", "", "wrong: = picks"]
     assert r["answers"][0]["weight"] == pytest.approx(50)
     assert r["answers"][2]["weight"] == pytest.approx(-50)
-    assert "Cost ~ $x^2$" in r["text"] and "# not: a comment" in r["text"]
+    assert "Cost ~ $x^2$" in r["text"] and "#not: a comment" in r["text"]
     assert "\\\\(x^2\\\\)" in out  # MathJax delimiters survive GIFT's backslash escape
 
 
@@ -226,8 +234,12 @@ def test_markdown_and_maths_become_html() -> None:
 
 def test_qti_round_trip_of_the_default_bank(banks, questions) -> None:
     items, sections = read_qti(export_banks(banks, "qti", VARIANTS))
-    canvas = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
-              "true_false": "true_false_question", "numeric": "numerical_question"}  # fmt: skip
+    canvas = {
+        "single": "multiple_choice_question",
+        "multiple": "multiple_answers_question",
+        "true_false": "true_false_question",
+        "numeric": "numerical_question",
+    }
     for q in questions:
         found = [i for i in items if i["ident"] == q.id or i["ident"].startswith(q.id + "-s")]
         assert len(found) == (VARIANTS if q.params else 1), q.id
@@ -287,8 +299,11 @@ def test_cli_export_writes_a_file_that_reads_back(run_cli, tmp_path, questions, 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Wrote ") and f"{len(questions)} questions" in result.stdout
     data = out.read_bytes()
-    reader = {"moodle": read_moodle, "gift": lambda d: read_gift(d.decode()),
-              "qti": lambda d: read_qti(d)[0]}[fmt]  # fmt: skip
+    reader = {
+        "moodle": read_moodle,
+        "gift": lambda d: read_gift(d.decode()),
+        "qti": lambda d: read_qti(d)[0],
+    }[fmt]
     with_params = sum(1 for q in questions if q.params)  # each becomes two variants
     assert len(reader(data)) == len(questions) + with_params
 

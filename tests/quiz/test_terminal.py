@@ -60,6 +60,8 @@ def terminal(tmp_path):
     sessions: list[Tmux] = []
 
     def start(*args: str, env: str = "") -> Tmux:
+        if args[:1] == ("run",) and "--student" not in args:
+            args = (*args, "--student", "tmux")  # else the quiz first asks for a student id
         command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "quiz", *args))
         shell = (
             f"cd {shlex.quote(str(tmp_path))} && env PYTHONPATH={shlex.quote(str(REPO))} "
