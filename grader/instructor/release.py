@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import labkit
 from grader.course import Course
 from grader.instructor.submissions import InstructorError
 from grader.judge import recorded
@@ -62,6 +63,8 @@ def release(course: Course, out: Path, seeds: int | Iterable[int] = recorded.DEF
             shutil.copy2(source, out / name)
     # The grader package that is running, which is the one that matches these checks.
     shutil.copytree(GRADER_DIR, out / "grader", ignore=ignore)
+    # and the output layer that grader and quiz share, from wherever it is installed.
+    shutil.copytree(Path(labkit.__file__).parent, out / "labkit", ignore=ignore)
     chosen = recorded.random_seeds(seeds) if isinstance(seeds, int) else sorted(set(seeds))
     recorded.record(course, chosen, out / "grader" / "data" / "reference.npz")
     workflow = out / ".github" / "workflows" / "classroom.yml"
