@@ -1,10 +1,16 @@
-"""Results to text for the terminal. Returns strings; the CLI prints them."""
+"""Results to text for the terminal. Returns strings; the CLI prints them.
+
+Check messages can hold text the student's code chose (what it printed, its exceptions'
+messages): their control characters are shown escaped (`textsafe`), so they cannot move the
+cursor, clear a line or recolour the report, only our own styling does.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from grader.results import ExerciseResult, RunResult
+from grader.textsafe import escape_controls
 from grader.verdict import ERROR, FAILED, NOT_ATTEMPTED, PASSED, TIMEOUT
 
 
@@ -35,7 +41,8 @@ def points(value: float) -> str:
 
 
 def render_run(run: RunResult, style: Style, where: str = "") -> str:
-    lines = [style.paint(f"momentum-lab grader · {where}seed {run.seed}", "1"), ""]
+    head = f"momentum-lab grader · {escape_controls(where)}seed {run.seed}"
+    lines = [style.paint(head, "1"), ""]
     for exercise in run.exercises:
         lines.extend(_exercise_lines(exercise, style))
         lines.append("")
@@ -56,16 +63,16 @@ def _exercise_lines(exercise: ExerciseResult, style: Style) -> list[str]:
     if status in (NOT_ATTEMPTED, TIMEOUT, ERROR) and len({c.message for c in exercise.checks}) == 1:
         # Every check says the same thing (a stub, an import error): say it once.
         lines.append(f"  {style.mark(status)}  ({len(exercise.checks)} checks)")
-        lines.extend(_indent(exercise.checks[0].message, 6))
+        lines.extend(_indent(escape_controls(exercise.checks[0].message), 6))
         return lines
     shown: set[str] = set()
     for check in exercise.checks:
-        lines.append(f"  {style.mark(check.status)} {check.name}")
+        lines.append(f"  {style.mark(check.status)} {escape_controls(check.name)}")
         if check.status != PASSED:
             if check.message in shown:
                 lines.append("      (same as above)")
             else:
-                lines.extend(_indent(check.message, 6))
+                lines.extend(_indent(escape_controls(check.message), 6))
                 shown.add(check.message)
     return lines
 

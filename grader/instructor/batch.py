@@ -6,26 +6,40 @@ rest (copy or safely unzip, compile to spot syntax errors), then grade them in c
 one pytest session per chunk (`judge_many`). Each student's feedback is written atomically as
 soon as its chunk is done, and grades.csv is rewritten after every chunk, so an interrupted run
 keeps everything already graded. Nothing here prints: progress goes to a callback.
+
+Only verdicts are reused by a re-run. A row is a verdict unless the grader itself failed on it
+(an internal error in a check, a sandbox that could not start a worker, a fork server that died
+under it): such students are graded again at once on a fresh fork server, each alone so that
+whatever broke the server cannot break it for the others, and if that fails too their row says
+so and is never reused. Student output reaches the feedback with its control characters escaped.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from grader.course import Course
+from grader.instructor.gradebook import (
+    Row,
+    Settings,
+    error_row,
+    previous_row,
+    read_previous,
+    write_error_feedback,
+    write_feedback,
+    write_gradebook,
+)
 from grader.instructor.judge_many import FixedReference, Task, judge_many
 from grader.instructor.submissions import (
     Submission,
@@ -36,40 +50,45 @@ from grader.instructor.submissions import (
 )
 from grader.judge.cases import build
 from grader.judge.recorded import default_reference, reference_fingerprint
-from grader.report import Style, render_run
-from grader.results import ExerciseResult, RunResult, gradescope
+from grader.results import ExerciseResult, RunResult
+from grader.sandbox.process import SandboxError
+from grader.textsafe import escape_controls
 from grader.verdict import NOT_ATTEMPTED, PASSED
-from labkit.files import write_text
 
 GRADER_DIR = Path(__file__).resolve().parents[1]
 CHUNK = 12  # students per pytest session
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
-
-
-@dataclass
-class Row:
-    student: str
-    scores: dict[str, float]
-    total: float
-    max: float
-    status: str
-    skipped: bool = False
+# How the judge's collector words a check that broke (not the student's code); see collector.py.
+INTERNAL = "internal error in the grader"
+NOT_GRADED = "error: not graded, the grader failed ({}); run `grader grade` again"
 
 
 @dataclass
 class Batch:
-    """What a grade run did; rows in submission order."""
+    """What a grade run did; rows in submission order; notes for the instructor."""
 
     seed: int
     checks: str
     rows: list[Row] = field(default_factory=list)
     graded: int = 0
     skipped: int = 0
+    regraded: int = 0  # students graded a second time because the grader failed under them
     seconds: float = 0.0
+    isolation: str = ""
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return all(r.status == PASSED for r in self.rows)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.seed, self.checks, self.isolation)
+
+
+def previous_seed(out: Path) -> int | None:
+    """The seed an earlier run in `out` used (grades.json, or an old grades.csv's first line)."""
+    return read_previous(out).seed
 
 
 def checks_id(course: Course, timeout: float) -> str:
@@ -104,6 +123,9 @@ def grade(
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     batch = Batch(seed, checks_id(course, timeout))
+    note = read_previous(out).note
+    if note:
+        batch.notes.append(note)
     submissions = discover(list(paths), course, exclude=[out])
     order = [s.student for s in submissions]
     rows: dict[str, Row] = {}
@@ -112,14 +134,21 @@ def grade(
     for i, sub in enumerate(submissions):
         if sub.student in seen:
             order[i] = key = f"{sub.student}~{i}"
-            rows[key] = _error_row(
+            rows[key] = error_row(
                 course, key, f"error: another submission is also named {sub.student} "
                 f"({seen[sub.student]} and {sub.source}); rename one"
             )  # fmt: skip
             continue
         seen[sub.student] = sub.source
-        fingerprint = digest(sub.source)
-        old = None if force else _previous(feedback / f"{sub.student}.json", batch, fingerprint)
+        try:
+            fingerprint = digest(sub.source)
+        except OSError as exc:  # unreadable: that student's error row, graded again next time
+            why = f"error: could not be read: {exc.strerror or exc}"
+            rows[sub.student] = row = error_row(course, sub.student, why, final=False)
+            write_error_feedback(feedback, row, batch.settings, "", visibility)
+            continue
+        path = feedback / f"{sub.student}.json"
+        old = None if force else previous_row(path, batch.settings, fingerprint)
         if old is not None:
             rows[sub.student] = old
             batch.skipped += 1
@@ -134,16 +163,25 @@ def grade(
         done = total - len(tasks)
         if progress:
             progress(done, total)
-        _write_csv(out, batch, course, [rows[s] for s in order if s in rows])
-        for results in _grade_tasks(course, tasks, seed, timeout, jobs):
+        write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows])
+        for results, retried in _grade_tasks(course, tasks, seed, timeout, jobs):
+            batch.regraded += retried
             for student, run in results.items():
+                if isinstance(run, str):  # the judging process itself died on this chunk
+                    rows[student] = row = error_row(
+                        course, student, NOT_GRADED.format(run), final=False
+                    )
+                    write_error_feedback(feedback, row, batch.settings, meta[student][0],
+                                         visibility)  # fmt: skip
+                    done += 1
+                    continue
                 run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
                                 {"student": student, "checks": batch.checks,
                                  "submission": meta[student][0]})  # fmt: skip
                 rows[student] = _row(course, student, run, meta[student][1])
-                _write_feedback(feedback, student, run, rows[student], visibility)
+                write_feedback(feedback, student, run, rows[student], visibility)
                 done += 1
-            _write_csv(out, batch, course, [rows[s] for s in order if s in rows])
+            write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows])
             if progress:
                 progress(done, total)
     finally:
@@ -151,7 +189,7 @@ def grade(
     batch.rows = [rows[s] for s in order]
     batch.graded = total
     batch.seconds = time.perf_counter() - started
-    _write_csv(out, batch, course, batch.rows)
+    write_gradebook(out, batch.settings, course, batch.rows)
     return batch
 
 
@@ -164,9 +202,9 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
         try:
             result = stage(sub, course, staging / sub.student)
         except SubmissionError as exc:
-            row = _error_row(course, sub.student, f"error: {exc}")
+            row = error_row(course, sub.student, f"error: {exc}")
             rows[sub.student] = row
-            _write_error_feedback(feedback, sub.student, row, batch, fingerprint, visibility)
+            write_error_feedback(feedback, row, batch.settings, fingerprint, visibility)
             continue
         staged.append((sub.student, result.exercises_dir, result.problems))
         meta[sub.student] = (fingerprint, result.problems, result.exercises_dir)
@@ -179,8 +217,11 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
     return tasks, meta
 
 
-def _grade_tasks(course: Course, tasks: list[Task], seed: int, timeout: float, jobs: int):
-    """Yield {student: RunResult} chunk by chunk, in parallel over `jobs` processes."""
+def _grade_tasks(
+    course: Course, tasks: list[Task], seed: int, timeout: float, jobs: int
+) -> Iterator[tuple[dict[str, RunResult | str], int]]:
+    """Yield ({student: RunResult}, how many were regraded) chunk by chunk, in parallel over
+    `jobs` processes. A chunk whose judging process died maps its students to the reason."""
     if not tasks:
         return
     reference = FixedReference.compute(default_reference(course), build(course.exercises, seed))
@@ -195,12 +236,17 @@ def _grade_tasks(course: Course, tasks: list[Task], seed: int, timeout: float, j
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(jobs, len(chunks)), context, _init, args) as pool:
-        pending = {pool.submit(_grade_chunk, part) for part in chunks}
+        pending = {pool.submit(_grade_chunk, part): part for part in chunks}
         try:
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    yield future.result()
+                    part = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except (BrokenProcessPool, SandboxError) as exc:
+                        why = f"{type(exc).__name__}: {exc}"
+                        yield {task.student: why for task in part}, 0
         finally:
             for future in pending:
                 future.cancel()
@@ -211,17 +257,63 @@ _STATE: dict[str, Any] = {}
 
 def _init(course: Course, seed: int, reference: FixedReference, timeout: float) -> None:
     """Per judging process: one fork server, reused for every chunk."""
+    _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout)
+    _launcher()
+
+
+def _launcher() -> Any:
+    """This process's fork server, started again if it has stopped."""
     from grader.sandbox.zygote import Zygote
 
-    if "zygote" not in _STATE:
-        _STATE["zygote"] = Zygote()
-    _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout)
+    zygote = _STATE.get("zygote")
+    if zygote is not None and not _alive(zygote):
+        zygote.close()
+        zygote = None
+    if zygote is None:
+        zygote = _STATE["zygote"] = Zygote()
+    return zygote
 
 
-def _grade_chunk(tasks: list[Task]) -> dict[str, RunResult]:
+def _alive(zygote: Any) -> bool:
+    alive = getattr(zygote, "alive", None)
+    if isinstance(alive, bool):
+        return alive
+    proc = getattr(zygote, "_proc", None)  # until the fork server says so itself
+    return not getattr(zygote, "_dead", False) and (proc is None or proc.poll() is None)
+
+
+def _grade_chunk(tasks: list[Task]) -> tuple[dict[str, RunResult], int]:
+    """Grade a chunk; students the grader failed on are graded again, each alone, on a live
+    fork server. Returns the results and how many students were graded again."""
+    launcher = _launcher()
+    results = _judge(tasks, launcher)
+    # If the fork server died during the chunk, any error may be its doing, not the student's.
+    died = not _alive(launcher)
+    again = [t for t in tasks if _suspect(results[t.student], died)]
+    for task in again:
+        results[task.student] = _judge([task], _launcher())[task.student]
+    return results, len(again)
+
+
+def _judge(tasks: list[Task], launcher: Any) -> dict[str, RunResult]:
     s = _STATE
     return judge_many(tasks, s["course"].exercises, s["seed"], s["reference"], s["timeout"],
-                      launcher=s["zygote"])  # fmt: skip
+                      launcher=launcher)  # fmt: skip
+
+
+def internal_error(run: RunResult) -> str:
+    """The first message saying the grader (not the student's code) failed, or ""."""
+    for exercise in run.exercises:
+        for check in exercise.checks:
+            if check.message.startswith(INTERNAL):
+                return check.message
+    return ""
+
+
+def _suspect(run: RunResult, server_died: bool) -> bool:
+    if internal_error(run):
+        return True
+    return server_died and any(e.status != PASSED for e in run.exercises)
 
 
 def close_workers() -> None:
@@ -235,13 +327,14 @@ def close_workers() -> None:
 
 
 def _relative(run: RunResult, folder: Path) -> tuple[ExerciseResult, ...]:
-    """Messages with the staging folder shown as `exercises/`, as the student knows it."""
+    """Messages with the staging folder shown as `exercises/`, as the student knows it, and
+    with control characters escaped: what the student's code printed is shown, never obeyed."""
     prefixes = [str(folder) + os.sep, str(folder.resolve()) + os.sep]
 
     def clean(text: str) -> str:
         for prefix in prefixes:
             text = text.replace(prefix, "exercises/")
-        return text
+        return escape_controls(text)
 
     return tuple(
         replace(e, checks=tuple(replace(c, message=clean(c.message)) for c in e.checks))
@@ -251,6 +344,11 @@ def _relative(run: RunResult, folder: Path) -> tuple[ExerciseResult, ...]:
 
 def _row(course: Course, student: str, run: RunResult, problems: list[str]) -> Row:
     scores = {e.name: e.score for e in run.exercises}
+    internal = internal_error(run)
+    if internal:
+        detail = internal.removeprefix(INTERNAL).split(". Please report")[0].strip(" ()")
+        return Row(student, scores, run.score, run.max_score, NOT_GRADED.format(detail),
+                   final=False)  # fmt: skip
     if problems:
         status = "error: " + "; ".join(problems)
     elif run.passed:
@@ -261,78 +359,3 @@ def _row(course: Course, student: str, run: RunResult, problems: list[str]) -> R
         bad = [f"{e.name} {e.status}" for e in run.exercises if e.status != PASSED]
         status = "failed: " + ", ".join(bad)
     return Row(student, scores, run.score, run.max_score, status)
-
-
-def _error_row(course: Course, student: str, status: str) -> Row:
-    maximum = round(sum(ex.points for ex in course.exercises), 2)
-    return Row(student, {name: 0.0 for name in course.names}, 0.0, maximum, status)
-
-
-def _previous(path: Path, batch: Batch, fingerprint: str) -> Row | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        extra = data["extra_data"]
-        if (extra.get("seed"), extra.get("checks"), extra.get("submission")) != (
-            batch.seed, batch.checks, fingerprint,
-        ):  # fmt: skip
-            return None
-        row = extra["row"]
-        return Row(row["student"], row["scores"], row["total"], row["max"], row["status"], True)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _row_data(row: Row) -> dict[str, Any]:
-    return {"student": row.student, "scores": row.scores, "total": row.total, "max": row.max,
-            "status": row.status}  # fmt: skip
-
-
-def _write_feedback(folder: Path, student: str, run: RunResult, row: Row, visibility: str) -> None:
-    text = render_run(run, Style(color=False), where=f"{student} · ")
-    if row.status.startswith("error: "):
-        text = f"Problem with the submission: {row.status[7:]}\n\n{text}"
-    data = gradescope(run, visibility, output=text)
-    data["extra_data"]["row"] = _row_data(row)
-    write_text(folder / f"{student}.txt", text + "\n")
-    write_text(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
-
-
-def _write_error_feedback(folder: Path, student: str, row: Row, batch: Batch, fingerprint: str,
-                          visibility: str) -> None:  # fmt: skip
-    text = f"Your submission could not be graded: {row.status[7:]}."
-    data = {
-        "score": 0.0, "execution_time": 0.0, "output": text, "output_format": "text",
-        "visibility": visibility, "stdout_visibility": "hidden",
-        "extra_data": {"seed": batch.seed, "checks": batch.checks, "submission": fingerprint,
-                       "student": student, "row": _row_data(row)},
-        "tests": [],
-    }  # fmt: skip
-    write_text(folder / f"{student}.txt", text + "\n")
-    write_text(folder / f"{student}.json", json.dumps(data, indent=2) + "\n")
-
-
-def _write_csv(out: Path, batch: Batch, course: Course, rows: list[Row]) -> None:
-    buffer = io.StringIO()
-    buffer.write(f"# seed={batch.seed} checks={batch.checks}\n")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *course.names, "total", "max", "status"])
-    for row in rows:
-        scores = [f"{row.scores.get(n, 0.0):g}" for n in course.names]
-        writer.writerow([row.student, *scores, f"{row.total:g}", f"{row.max:g}", row.status])
-    write_text(out / "grades.csv", buffer.getvalue())
-
-
-def previous_seed(out: Path) -> int | None:
-    """The seed in out/grades.csv's header, so a re-run grades with the same cases."""
-    try:
-        with open(out / "grades.csv", encoding="utf-8") as handle:
-            head = handle.readline()
-    except OSError:
-        return None
-    for part in head.lstrip("# ").split():
-        if part.startswith("seed="):
-            try:
-                return int(part[5:])
-            except ValueError:
-                return None
-    return None

@@ -184,7 +184,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
             f"checks {batch.checks}: {passed} passed, {len(batch.rows) - passed - errors} "
             f"failed, {errors} with errors."
         )
-        print(f"Grades: {args.out / 'grades.csv'}  Feedback: {args.out / 'feedback'}/")
+        if batch.regraded:
+            print(f"The grader failed under {batch.regraded} submission"
+                  f"{'s' * (batch.regraded != 1)}; graded again on a fresh worker.")  # fmt: skip
+        for note in batch.notes:
+            print(f"note: {note}")
+        print(f"Grades: {args.out / 'grades.csv'} (settings in grades.json)  "
+              f"Feedback: {args.out / 'feedback'}/")  # fmt: skip
         return 0
 
     return _guarded(work)

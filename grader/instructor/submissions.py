@@ -294,4 +294,6 @@ def _check_sources(folder: Path, files: list[str]) -> list[str]:
             problems.append(f"{file} line {exc.lineno}: SyntaxError: {exc.msg}")
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(f"{file} is not Python source ({exc})")
+        except (RecursionError, MemoryError):  # nesting deeper than the compiler goes
+            problems.append(f"{file} is nested too deeply to compile")
     return problems
