@@ -138,11 +138,11 @@ def _one(q, ident, category, group, seed, prompt, params) -> ExportQuestion:
         )
         return ExportQuestion(**common, choices=choices)
     assert isinstance(q.answer, NumericAnswer)
+    value = q.answer.correct_value(params)
+    # LMSs take one absolute tolerance: fold in the bank's relative one for this value.
+    relative = getattr(q.answer, "relative", 0.0) * abs(value)
     return ExportQuestion(
-        **common,
-        feedback=q.feedback,
-        value=q.answer.correct_value(params),
-        tolerance=q.answer.tolerance,
+        **common, feedback=q.feedback, value=value, tolerance=q.answer.tolerance + relative
     )
 
 

@@ -57,6 +57,11 @@ def matches_prompt(q, shown: str) -> dict[str, float]:
     return values
 
 
+def allowed(q, params) -> float:
+    """The absolute difference the quiz accepts for this variant (tolerance, or relative)."""
+    return q.answer.tolerance + q.answer.relative * abs(q.answer.correct_value(params))
+
+
 def subsets(n: int):
     return itertools.chain.from_iterable(itertools.combinations(range(n), k) for k in range(n + 1))
 
@@ -104,7 +109,7 @@ def test_moodle_round_trip_of_the_default_bank(banks, questions) -> None:
                 right, other = r["answers"]
                 assert right["fraction"] == 100 and other["text"] == "*"
                 assert float(right["text"]) == pytest.approx(q.answer.correct_value(params))
-                assert float(right["tolerance"]) == q.answer.tolerance
+                assert float(right["tolerance"]) == pytest.approx(allowed(q, params))
                 assert other["feedback"] == text(q.feedback)
 
 
@@ -151,7 +156,7 @@ def test_gift_round_trip_of_the_default_bank(banks, questions) -> None:
             if q.type == "numeric":
                 value, tolerance = r["numeric"]
                 assert value == pytest.approx(q.answer.correct_value(params))
-                assert tolerance == q.answer.tolerance
+                assert tolerance == pytest.approx(allowed(q, params))
                 assert text(q.feedback) in r["general"]
 
 
@@ -253,7 +258,7 @@ def test_qti_round_trip_of_the_default_bank(banks, questions) -> None:
             if q.type == "numeric":
                 expected = q.answer.correct_value(params)
                 assert qti_score(item, expected) == 100
-                assert qti_score(item, expected + q.answer.tolerance + 1e-3) == 0
+                assert qti_score(item, expected + allowed(q, params) + 1e-3) == 0
                 assert item["feedbacks"]["general_incorrect_fb"] == text(q.feedback)
                 continue
             labels = list(item["labels"])  # in document order
@@ -314,3 +319,20 @@ def test_cli_export_errors_are_one_line(run_cli, tmp_path) -> None:
     missing = run_cli("export", "--format", "gift", "--bank", "nope", cwd=tmp_path)
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr and "nope" in missing.stderr
+
+
+def test_a_relative_tolerance_becomes_an_absolute_one(write_bank) -> None:
+    """README: `expr: "1/3"` without tolerance accepts 0.333 but not 0.33."""
+    third = """\
+  - id: third
+    type: numeric
+    prompt: What is 1/3?
+    answer: {expr: "1/3"}
+"""
+    banks = load_banks([write_bank(bank_text(third))])
+    [r] = read_moodle(export_banks(banks, "moodle"))
+    value, tolerance = float(r["answers"][0]["text"]), float(r["answers"][0]["tolerance"])
+    assert abs(0.333 - value) <= tolerance
+    assert abs(0.33 - value) > tolerance
+    [g] = read_gift(export_banks(banks, "gift").decode())
+    assert g["numeric"] == (pytest.approx(value), pytest.approx(tolerance))
