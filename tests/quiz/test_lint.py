@@ -70,3 +70,11 @@ def test_lint_through_the_cli_keeps_exit_status_0(run_cli, write_bank) -> None:
     assert result.stdout.splitlines()[-1] == "OK: 1 bank, 2 questions, no problems, 1 warning."
     plain = run_cli("validate", str(path))
     assert "warning" not in plain.stdout
+
+
+def test_the_default_bank_is_lint_clean() -> None:
+    from conftest import BANKS
+
+    banks, problems = check_files(sorted(BANKS.glob("*.yaml")))
+    assert problems == []
+    assert [str(w) for w in lint_banks(banks)] == []
