@@ -19,9 +19,9 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Tmux:
-    def __init__(self, command: str) -> None:
+    def __init__(self, command: str, width: int = 100) -> None:
         self.socket = f"quiz-test-{uuid.uuid4().hex[:12]}"  # own server: never touches others
-        self.tmux("new-session", "-d", "-x", "100", "-y", "40", "-s", "quiz", command)
+        self.tmux("new-session", "-d", "-x", str(width), "-y", "40", "-s", "quiz", command)
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(
@@ -59,7 +59,7 @@ class Tmux:
 def terminal(tmp_path):
     sessions: list[Tmux] = []
 
-    def start(*args: str, env: str = "") -> Tmux:
+    def start(*args: str, env: str = "", width: int = 100) -> Tmux:
         if args[:1] == ("run",) and "--student" not in args:
             args = (*args, "--student", "tmux")  # else the quiz first asks for a student id
         command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "quiz", *args))
@@ -67,7 +67,7 @@ def terminal(tmp_path):
             f"cd {shlex.quote(str(tmp_path))} && env PYTHONPATH={shlex.quote(str(REPO))} "
             f"TERM=xterm-256color {env} {command}; echo EXIT=$?; sleep 600"
         )
-        session = Tmux(shell)
+        session = Tmux(shell, width)
         sessions.append(session)
         return session
 
@@ -131,3 +131,37 @@ def test_colour_on_a_terminal(terminal, write_bank) -> None:
     term.wait_for("Correct")
     escaped = term.tmux("capture-pane", "-p", "-e", "-t", "quiz")
     assert "\x1b[32m" in escaped or "\x1b[1;32m" in escaped or "\x1b[32;" in escaped
+
+
+def test_line_editing_and_history(terminal, write_bank) -> None:
+    path = write_bank(bank_text(QUESTIONS))
+    term = terminal("run", str(path), "--no-shuffle", "--no-results", env="NO_COLOR=1")
+    term.wait_for("Your answer (one letter):")
+    # Type `zb`, go left, delete the `z`, go right again: the line must read `b`.
+    term.keys("z", "b", "Left", "BSpace", "Right", "Enter")
+    term.wait_for("✓ Correct (+1)")
+    term.wait_for("Question 2 of 3")
+    term.keys("Up", "Enter")  # history: the answer typed before
+    screen = term.wait_for("Question 3 of 3")
+    assert screen.count("✓ Correct (+1)") == 2, screen
+    assert "^[" not in screen and "\x1b" not in screen  # no escape codes echoed
+    lines = [line.rstrip() for line in screen.splitlines()]  # readline may pad with spaces
+    assert lines[0].startswith("Test bank: 3 questions.")  # nothing drawn over the top
+    assert lines.count("Your answer (one letter): b") == 2, screen
+
+
+def test_fifty_columns_and_an_ascii_terminal(terminal, write_bank) -> None:
+    question = SINGLE.format(qid="rule").replace(
+        "prompt: Pick b.", "prompt: In v ← βv − α∇f(θ + βv), θ ← θ + v, which letter is right?"
+    )
+    path = write_bank(bank_text(question).replace("Test bank", "Gradient descent with momentum"))
+    term = terminal(
+        "run", str(path), "--no-results", env="NO_COLOR=1 PYTHONIOENCODING=ascii", width=50
+    )
+    term.wait_for("Your answer (one letter):")
+    term.keys("b", "Enter")
+    screen = term.wait_for("EXIT=0")
+    assert "v <- beta v - alpha grad f(theta + beta v)" in screen  # one line, spelled in ASCII
+    assert "?" not in screen.replace("right?", "")
+    assert "Gradient descent with momentum: 1 question." in screen
+    assert "[ok] Correct (+1)" in screen
