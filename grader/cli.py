@@ -36,7 +36,7 @@ def style_for(stream: TextIO) -> Style:
 
 # The instructor's and the plot's commands, named here so that `grader check` need not import
 # their modules (the student's path stays small: tests/grader/test_layers.py).
-LAZY_COMMANDS = ("plot", "grade", "release", "gradescope", "selfcheck")
+LAZY_COMMANDS = ("plot", "grade", "release", "gradescope", "selfcheck", "new")
 
 
 def build_parser(full: bool = True) -> argparse.ArgumentParser:

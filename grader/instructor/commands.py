@@ -42,6 +42,12 @@ Check the course itself: every stub is "not attempted", every solution passes, e
 has hints and points, exercises/ mirrors solutions/, every known_wrong/ file fails with its
 diagnosis, every quiz bank validates. Exit 0 when all is well, 1 otherwise."""
 
+NEW_HELP = """\
+Write the files of a new exercise as a small working example (a gradient step): the stub, the
+solution, grader/exercises/NAME.py, grader/checks/check_NAME.py, known_wrong/NAME/sign.py and a
+course.toml entry. Edit them into your exercise, then run `grader selfcheck`.
+Example: grader new adam_step --file adam.py"""
+
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register grade, release, gradescope and selfcheck on `grader`'s subparsers."""
@@ -110,6 +116,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "--seed", type=argtypes.seed, help="the seed of the cases (default random)"
     )
     selfcheck.set_defaults(handler=cmd_selfcheck)
+
+    new = sub.add_parser("new", parents=[course_opt], help="add an exercise (a working example)",
+                         description=NEW_HELP, formatter_class=fmt)  # fmt: skip
+    new.add_argument("name", metavar="NAME", help="the function students write")
+    new.add_argument("--file", required=True, metavar="FILE.py",
+                     help="the file in exercises/ and solutions/ (created or appended to)")
+    new.add_argument("--points", type=int, default=2, metavar="N", help="its points (default 2)")
+    new.set_defaults(handler=cmd_new)
 
 
 def _error(message: str) -> int:
@@ -231,6 +245,14 @@ def cmd_release(args: argparse.Namespace) -> int:
         return 0
 
     return _guarded(work)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from grader.instructor.new import new_exercise
+
+    course = load_course(args.path)
+    print(new_exercise(course, args.name, args.file, args.points))
+    return 0
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:

@@ -157,3 +157,31 @@ def test_a_listed_exercise_without_a_module_is_one_clear_error(course, tmp_path)
         assert "Traceback" not in done.stderr
         assert "course.toml" in done.stderr and "rmsprop_step.py" in done.stderr
         assert "grader/exercises" in done.stderr
+
+
+def test_grader_new_writes_a_working_exercise(course, tmp_path):
+    root = tmp_path / "fresh"
+    shutil.copytree(course, root, ignore=IGNORE)
+    made = grader(root, "new", "scaled_step", "--file", "scaled.py", "--points", "3")
+    assert made.returncode == 0, made.stdout + made.stderr
+    for rel in (
+        "exercises/scaled.py",
+        "solutions/scaled.py",
+        "grader/exercises/scaled_step.py",
+        "grader/checks/check_scaled_step.py",
+        "known_wrong/scaled_step/sign.py",
+    ):
+        assert (root / rel).is_file() and rel in made.stdout, rel
+    assert 'name = "scaled_step"' in (root / "course.toml").read_text(encoding="utf-8")
+
+    stub = grader(root, "check", "scaled_step")
+    assert stub.returncode == 1 and "not attempted" in stub.stdout, stub.stdout + stub.stderr
+    assert "scaled_step  0/3" in stub.stdout
+    shutil.copy(root / "solutions" / "scaled.py", root / "exercises" / "scaled.py")
+    done = grader(root, "check", "scaled_step")
+    assert done.returncode == 0 and "scaled_step  3/3" in done.stdout, done.stdout
+
+    again = grader(root, "new", "scaled_step", "--file", "scaled.py")
+    assert again.returncode == 2 and "already" in again.stderr and "Traceback" not in again.stderr
+    bad = grader(root, "new", "class", "--file", "x.py")
+    assert bad.returncode == 2 and "not a function name" in bad.stderr
