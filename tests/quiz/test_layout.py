@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
-from conftest import bank_text
+from conftest import REPO, bank_text
 
 from labkit.console import Console
 from quiz.bank import load_banks
@@ -115,3 +118,24 @@ def test_the_start_of_a_run_fits_50_columns(run_cli, write_bank) -> None:
     intro = " ".join(lines[:6])  # broken at words, not mid-word
     assert "Gradient descent with momentum, Nesterov and friends: 1 question." in intro
     assert "Ctrl-C stops; answers so far are kept." in intro
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_a_narrow_console_gets_ascii_spellings(write_bank, tmp_path, encoding: str) -> None:
+    question = SELECT_ALL.replace("prompt: Pick a, b and c.", "prompt: Is v ← βv − α∇f(θ) right?")
+    path = write_bank(bank_text(question))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": encoding, "NO_COLOR": "1"}
+    env.pop("PYTHONUTF8", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "run", str(path), "--no-results"],
+        input=b"a,d\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=30,
+    )
+    out = result.stdout.decode(encoding)
+    assert result.returncode == 0, result.stderr
+    assert "Is v <- beta v - alpha grad f(theta) right?" in out
+    assert "[x] Incorrect." in out and "[ok] a) A (your pick)" in out
+    assert "?" not in out.replace("right?", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import bank_text
+from conftest import BANKS, bank_text
 
 from quiz.bank import check_files
 from quiz.lint import lint_banks
@@ -73,8 +73,6 @@ def test_lint_through_the_cli_keeps_exit_status_0(run_cli, write_bank) -> None:
 
 
 def test_the_default_bank_is_lint_clean() -> None:
-    from conftest import BANKS
-
     banks, problems = check_files(sorted(BANKS.glob("*.yaml")))
     assert problems == []
     assert [str(w) for w in lint_banks(banks)] == []
