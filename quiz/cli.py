@@ -19,11 +19,12 @@ from quiz.bank import bank_files, check_files, default_banks_dir, display_path
 from quiz.checks import ident
 from quiz.classgrade import ResultsFileError, grade_all
 from quiz.draw import plan, select
-from quiz.exam import ExamError, draw_exam, parse_count, pass_mark, passed
-from quiz.export import SUFFIXES, WRITERS, ExportError, export_banks
+from quiz.exam import ExamError, draw_exam, pass_mark, passed
+from quiz.export import SUFFIXES, ExportError, export_banks
 from quiz.itemstats import write_reports
 from quiz.lint import lint_banks
 from quiz.model import Bank, BankError
+from quiz.options import add_exam_options, add_lms_parsers, counts
 from quiz.results import ANONYMOUS, record, write_atomic
 from quiz.runner import INTERRUPTED, Runner, Session
 
@@ -99,9 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="T",
         help="only questions with this tag (repeat for several)",
     )
-    run.add_argument("--count", action="append", default=[], metavar="N|TAG=N", help=COUNT_HELP)
-    run.add_argument("--student", metavar="ID", help=STUDENT_HELP)
-    run.add_argument("--time-limit", type=_minutes, metavar="MINUTES", help=TIME_LIMIT_HELP)
+    add_exam_options(run)
     run.add_argument(
         "--seed",
         type=int,
@@ -128,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         "banks", nargs="*", metavar="PATH", help="bank files or folders (default: quiz/banks/)"
     )
     val.add_argument("--lint", action="store_true", help=LINT_HELP)
-    _lms_parsers(sub, fmt)
+    add_lms_parsers(sub, fmt, BANKS_ARG_HELP)
     return parser
 
 
@@ -240,8 +239,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
     questions = select([q for b in banks for q in b.questions], args.tag)
     _require(questions, args.tag)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
-    total, per_tag = _counts(args.count)
     try:
+        total, per_tag = counts(args.count)
         questions = draw_exam(banks, questions, seed, per_tag)
     except ExamError as exc:
         raise UsageError(str(exc)) from None
@@ -308,72 +307,19 @@ def _reader(stdin: TextIO, stdout: TextIO) -> Callable[[str], str] | None:
     return read
 
 
-COUNT_HELP = (
-    "ask at most N questions; TAG=N (repeatable) draws N questions with that tag instead of "
-    "the banks' `pick:`"
-)
-STUDENT_HELP = (
-    "your student id, written in the results file (asked once when the quiz runs in a "
-    f"terminal; piped runs without it write `{ANONYMOUS}`)"
-)
-TIME_LIMIT_HELP = "answers given after this many minutes are not counted"
-VARIANTS_HELP = "fixed variants per numeric question with params (default 5)"
-EXPORT_HELP = """\
-Write the banks for an LMS: Moodle XML (--format moodle), GIFT (gift) or a QTI 1.2 zip that
-Canvas imports (qti). Feedback, explanations, points and partial credit are kept; a numeric
-question with params becomes --variants N fixed variants (seeds 1, 2, ...), grouped so the LMS
-draws one of them.
-
-example:
-  quiz export --format qti --variants 5 --out momentum.zip
-"""
-GRADE_HELP = """\
-Re-score results files against the banks (the scores written in them are ignored) and write
-DIR/grades.csv (one row per student, their latest attempt), DIR/items.csv (facility,
-discrimination, picks per choice) and DIR/items.png. A file whose claimed score differs is
-flagged; a file that cannot be read or was made with another bank is skipped. Exit status: 0,
-or 1 when a file was flagged or skipped.
-
-example:
-  quiz grade handed-in/ --out grades
-"""
-
-
-def _minutes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of minutes above 0")
-    return value
-
-
-def _counts(values: list[str]) -> tuple[int | None, list[tuple[str, int]]]:
-    """`--count 5` (at most 5 questions) and `--count nesterov=2` (2 tagged nesterov)."""
-    total, per_tag = None, []
-    for value in values:
-        if value.strip().isdigit():
-            total = int(value)
-            if total < 1:
-                raise UsageError(f"--count {value}: ask for at least 1 question")
-            continue
-        try:
-            per_tag.append(parse_count(value))
-        except ExamError as exc:
-            raise UsageError(str(exc)) from None
-    return total, per_tag
-
-
 def _student(given: str | None, stdin: TextIO, stdout: TextIO) -> str:
     """The id from --student, else asked once on a terminal; piped runs stay anonymous."""
     if given is not None and given.strip():
         return given.strip()[:100]
     if not (stdin.isatty() and stdout.isatty()):
         return ANONYMOUS  # a piped line is an answer, not a name
-    stdout.write("Your student id (Enter to stay anonymous): ")
-    stdout.flush()
-    return stdin.readline().strip()[:100] or ANONYMOUS
+    ask = "Your student id (Enter to stay anonymous): "
+    read = _reader(stdin, stdout)
+    if read is None:
+        stdout.write(ask)
+        stdout.flush()
+    line = read(ask) if read is not None else stdin.readline()
+    return line.strip()[:100] or ANONYMOUS
 
 
 def _exam_summary(session: Session, banks: list[Bank], stdout: TextIO) -> None:
@@ -387,37 +333,6 @@ def _exam_summary(session: Session, banks: list[Bank], stdout: TextIO) -> None:
         total = sum(i.question.points for i in session.items)
         verdict = "passed" if passed(got, total, mark) else "not passed"
         stdout.write(f"Pass mark {mark:g}%: {verdict}.\n")
-
-
-def _lms_parsers(sub, fmt) -> None:
-    exp = sub.add_parser(
-        "export",
-        help="export the banks for an LMS (Moodle, Canvas)",
-        description=EXPORT_HELP,
-        formatter_class=fmt,
-    )
-    exp.add_argument("banks", nargs="*", metavar="BANK_OR_DIR", help=BANKS_ARG_HELP)
-    exp.add_argument("--format", required=True, choices=sorted(WRITERS))
-    exp.add_argument(
-        "--bank", action="append", default=[], metavar="ID", help="only this bank (repeatable)"
-    )
-    exp.add_argument("--out", type=Path, metavar="FILE", help="default: <bank ids><suffix>")
-    exp.add_argument("--variants", type=_positive, default=5, metavar="N", help=VARIANTS_HELP)
-    grd = sub.add_parser(
-        "grade",
-        help="re-score a class's results files (for instructors)",
-        description=GRADE_HELP,
-        formatter_class=fmt,
-    )
-    grd.add_argument("results", nargs="+", metavar="RESULTS_OR_DIR")
-    grd.add_argument("--out", type=Path, required=True, metavar="DIR")
-    grd.add_argument(
-        "--banks",
-        action="append",
-        default=[],
-        metavar="BANK_OR_DIR",
-        help="banks to grade against (default: quiz/banks/)",
-    )
 
 
 def _export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

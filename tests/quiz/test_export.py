@@ -30,7 +30,11 @@ MOODLE_TYPES = {
 
 
 def text(value: str | None) -> str:
-    return " ".join((value or "").split())
+    """Bank text as a student reads it in the LMS: Markdown marks gone, spacing collapsed."""
+    value = re.sub(r"`([^`]*)`", r"\1", value or "")
+    value = re.sub(r"\*\*(\S.*?)\*\*", r"\1", value)
+    value = re.sub(r"(?<![\w*])\*([^\s*][^*]*?)\*(?![\w*])", r"\1", value)
+    return " ".join(value.split())
 
 
 @pytest.fixture(scope="module")
