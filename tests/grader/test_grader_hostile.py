@@ -14,6 +14,8 @@ from grader.judge.runner import run_checks
 from grader.verdict import ERROR, PASSED, TIMEOUT
 from helpers import SOLUTIONS, append, make_course, run_grader
 
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
+
 REFERENCE = SolutionReference(SOLUTIONS)
 STEP = "def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):\n"
 

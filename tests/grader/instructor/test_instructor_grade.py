@@ -37,6 +37,8 @@ def nesterov_step(theta, velocity, grad_fn, lr=0.1, beta=0.9):
 """
 SPY = """
 import pathlib
+
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
 def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=1000):
     return len(pathlib.Path({path!r}).read_text())
 """

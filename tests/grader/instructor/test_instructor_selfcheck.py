@@ -12,6 +12,8 @@ import pytest
 
 from helpers import REPO
 
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
+
 
 def selfcheck(path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
