@@ -16,7 +16,7 @@ from quiz.layout import decimal, number, part, points
 from quiz.model import NumericAnswer
 from quiz.scoring import Outcome
 
-__all__ = ["Style", "number", "prompt_text", "shown_choices", "question_block", "ask_prompt"]
+__all__ = ["Style", "ask_prompt", "number", "prompt_text", "question_block", "shown_choices"]
 
 
 class Style:
@@ -46,11 +46,6 @@ class Style:
 
     def fill(self, text: str, indent: str = "", hang: int = 0) -> str:
         return layout.fill(text, self.width, indent, hang, self.translate)
-
-
-def fill(text: str, width: int, indent: str = "", hang: int = 0) -> str:
-    """Wrap each paragraph without breaking formulas (kept for callers outside the runner)."""
-    return layout.fill(text, width, indent, hang)
 
 
 def prompt_text(item: Item) -> str:
