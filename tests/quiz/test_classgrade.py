@@ -226,3 +226,17 @@ def test_the_student_id_is_asked_once_on_a_terminal(tmp_path, write_bank) -> Non
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["student"] == "ada-42"
     assert data["score"] == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_shuffled_runs_rescore_to_what_the_quiz_said(run_cli, write_bank, tmp_path, seed) -> None:
+    bank = write_bank(bank_text(BANK))
+    result = run_cli(
+        "run", str(bank), "--seed", str(seed), "--results", "r.json", stdin="a\nb,c\nt\n0.5\n"
+    )
+    assert result.returncode == 0, result.stderr
+    attempt = grade_file(tmp_path / "r.json", load_banks([bank]))
+    claimed = json.loads((tmp_path / "r.json").read_text())
+    assert attempt.flags == []
+    assert attempt.score == claimed["score"]
+    assert [g.score for g in attempt.items] == [q["score"] for q in claimed["questions"]]
