@@ -240,3 +240,31 @@ def test_shuffled_runs_rescore_to_what_the_quiz_said(run_cli, write_bank, tmp_pa
     assert attempt.flags == []
     assert attempt.score == claimed["score"]
     assert [g.score for g in attempt.items] == [q["score"] for q in claimed["questions"]]
+
+
+def test_one_row_per_student_from_the_latest_attempt(handed_in, run_cli, tmp_path) -> None:
+    bank, folder = handed_in
+    again = folder / "s1-again.json"
+    result = run_cli(
+        "run",
+        str(bank),
+        "--no-shuffle",
+        "--seed",
+        "3",
+        "--student",
+        "s1",
+        "--results",
+        str(again),
+        stdin="a\n",
+    )
+    assert result.returncode == 0
+    first = json.loads((folder / "s1.json").read_text())["date"]
+    data = json.loads(again.read_text())
+    data["date"] = "2999-01-01T00:00:00+00:00"  # certainly the later one
+    again.write_text(json.dumps(data))
+    out = tmp_path / "g"
+    run_cli("grade", str(folder), "--banks", str(bank), "--out", str(out))
+    rows = [row for row in read_csv(out / "grades.csv") if row["student"] == "s1"]
+    assert len(rows) == 1 and rows[0]["attempts"] == "2"
+    assert float(rows[0]["score"]) == 0  # the later attempt: `a` is wrong, then it stopped
+    assert rows[0]["date"] != first
