@@ -120,8 +120,10 @@ def _resprocessing(item: ET.Element, q: ExportQuestion) -> list[tuple[str, str]]
             _feedback_ref(cond, f"{q.ident}-{i}_fb")
             feedbacks.append((f"{q.ident}-{i}_fb", choice.feedback))
     if q.type == "multiple" and q.partial:
-        # (right − wrong picks) / right choices, clamped by the decvar's 0–100.
-        for i, choice in enumerate(q.choices):
+        # (right − wrong picks) / right choices, clamped by the decvar's 0–100. Right choices
+        # first: an engine that clamps after every step then gives the same score.
+        ranked = sorted(enumerate(q.choices), key=lambda pair: not pair[1].correct)
+        for i, choice in ranked:
             cond, var = _condition(proc, True)
             ET.SubElement(var, "varequal", {"respident": RESPONSE}).text = f"{q.ident}-{i}"
             _setvar(cond, choice.fraction, "Add")

@@ -223,8 +223,13 @@ def _qti_item(item: ET.Element) -> dict:
     }
 
 
-def qti_score(item: dict, response: set[str] | float) -> float:
-    """SCORE after QTI 1.2 response processing of `response`, clamped to the decvar."""
+def qti_score(item: dict, response: set[str] | float, *, each_step: bool = False) -> float:
+    """SCORE after QTI 1.2 response processing of `response`, clamped to the decvar.
+
+    The specification leaves open whether an engine clamps at the end or after every
+    `setvar`; `each_step` picks the second reading.
+    """
+    low, high = float(item["decvar"].get("minvalue")), float(item["decvar"].get("maxvalue"))
     score = 0.0
     for cond in item["conditions"]:
         test = cond.find(f"{QTI}conditionvar")
@@ -233,9 +238,10 @@ def qti_score(item: dict, response: set[str] | float) -> float:
         for setvar in cond.findall(f"{QTI}setvar"):
             value = float(setvar.text)
             score = value if setvar.get("action") == "Set" else score + value
+            if each_step:
+                score = min(high, max(low, score))
         if cond.get("continue") == "No":
             break
-    low, high = float(item["decvar"].get("minvalue")), float(item["decvar"].get("maxvalue"))
     return min(high, max(low, score))
 
 

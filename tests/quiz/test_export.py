@@ -281,8 +281,10 @@ def test_qti_round_trip_of_the_default_bank(banks, questions) -> None:
             for chosen in subsets(len(q.choices)):
                 if q.type == "single" and len(chosen) != 1:
                     continue
-                got = qti_score(item, {labels[i] for i in chosen}) / 100 * q.points
-                assert got == pytest.approx(score(q, frozenset(chosen)).score, abs=1e-4), chosen
+                expected = score(q, frozenset(chosen)).score
+                for each_step in (False, True):
+                    got = qti_score(item, {labels[i] for i in chosen}, each_step=each_step)
+                    assert got / 100 * q.points == pytest.approx(expected, abs=1e-4), chosen
     groups = [s for s in sections if s.get("ident").endswith("-group")]
     assert len(groups) == sum(1 for q in questions if q.params)
     for group in groups:
