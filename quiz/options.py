@@ -34,7 +34,7 @@ Re-score results files against the banks (the scores written in them are ignored
 DIR/grades.csv (one row per student, their latest attempt), DIR/items.csv (facility,
 discrimination, picks per choice) and DIR/items.png. A file whose claimed score differs is
 flagged; a file that cannot be read or was made with another bank is skipped. Exit status: 0,
-or 1 when a file was flagged or skipped.
+1 when a file was flagged or skipped, 2 when no file could be graded.
 
 example:
   quiz grade handed-in/ --out grades
