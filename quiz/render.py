@@ -155,25 +155,21 @@ def verdict_block(item: Item, response: object, outcome: Outcome, width: int, st
         lines = [style.bad(f"~ Partly right: {got} {points(outcome.max_score)}.")]
     else:
         lines = [style.bad("✗ Incorrect.")]
-    if several and not outcome.correct:
+    if several and not outcome.correct:  # every choice, marked, with what was missed
         lines += choice_review(item, response, style, "  ")  # type: ignore[arg-type]
-    elif not outcome.correct:
-        expected = f"The answer is {expected_text(item)}"
-        expected += "" if expected.endswith((".", "?", "!")) else "."
-        lines.append(style.fill(expected, "  "))
-    if isinstance(response, frozenset) and not several:
-        for pos, i in enumerate(item.order):
-            choice = q.choices[i]
-            if i in response and choice.feedback:
-                lines.append(style.fill(f"{letter(pos)}) {choice.feedback}", "  ", 3))
-    elif several and outcome.correct:
-        lines += [
-            style.fill(f"{letter(pos)}) {q.choices[i].feedback}", "  ", 3)
-            for pos, i in enumerate(item.order)
-            if i in response and q.choices[i].feedback
-        ]
-    elif q.feedback and not outcome.correct:
-        lines.append(style.fill(q.feedback, "  "))
+    else:
+        if not outcome.correct:
+            expected = f"The answer is {expected_text(item)}"
+            expected += "" if expected.endswith((".", "?", "!")) else "."
+            lines.append(style.fill(expected, "  "))
+        if isinstance(response, frozenset):  # the feedback of each choice picked
+            lines += [
+                style.fill(f"{letter(pos)}) {q.choices[i].feedback}", "  ", 3)
+                for pos, i in enumerate(item.order)
+                if i in response and q.choices[i].feedback
+            ]
+        elif q.feedback and not outcome.correct:
+            lines.append(style.fill(q.feedback, "  "))
     if q.explanation:
         why = style.fill("Why: " + q.explanation)
         lines.append(style.dim("Why:") + why[4:])

@@ -156,7 +156,12 @@ def test_fifty_columns_and_an_ascii_terminal(terminal, write_bank) -> None:
     )
     path = write_bank(bank_text(question).replace("Test bank", "Gradient descent with momentum"))
     term = terminal(
-        "run", str(path), "--no-results", env="NO_COLOR=1 PYTHONIOENCODING=ascii", width=50
+        "run",
+        str(path),
+        "--no-results",
+        "--no-shuffle",
+        env="NO_COLOR=1 PYTHONIOENCODING=ascii",
+        width=50,
     )
     term.wait_for("Your answer (one letter):")
     term.keys("b", "Enter")
