@@ -1,9 +1,10 @@
 """`grader gradescope`: a Gradescope autograder zip built from the student edition.
 
-The zip's root holds `setup.sh` (installs numpy, pytest and PyYAML into /autograder/venv) and
-`run_autograder` (grades /autograder/submission into /autograder/results/results.json), beside
-the student edition of the course (`release.py`): the grader, its hidden checks and reference
-outputs recorded for the one seed every submission is graded with. No solution source.
+The zip's root holds `setup.sh` (makes /autograder/venv with numpy, pytest, PyYAML and, on
+Python 3.10, tomli; Ubuntu 22.04 or 24.04) and `run_autograder` (grades /autograder/submission
+into /autograder/results/results.json, always writing one), beside the student edition of the
+course (`release.py`): the grader, its hidden checks and reference outputs recorded for the one
+seed every submission is graded with. No solution source.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ class Bundle:
 
 
 def bundle(course: Course, out: Path, *, seed: int, visibility: str = "after_published",
-           timeout: float = 5.0) -> Bundle:  # fmt: skip
+           timeout: float = 5.0, allow_modified_stubs: bool = False) -> Bundle:  # fmt: skip
     if out.suffix.lower() != ".zip":
         raise InstructorError(f"{out}: the autograder must be a .zip file")
     with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
         source = Path(tmp) / "source"
-        release(course, source, seeds=[seed])
+        release(course, source, seeds=[seed], allow_modified_stubs=allow_modified_stubs)
         config = {"seed": seed, "visibility": visibility, "timeout": timeout}
         (source / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         for name in ENTRY_POINTS:

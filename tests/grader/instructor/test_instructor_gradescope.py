@@ -1,65 +1,45 @@
-"""`grader gradescope`: the bundle's run_autograder, run locally on an /autograder-style tree."""
+"""`grader gradescope`: the bundle's run_autograder, run locally on an /autograder-style tree.
+
+Here with the interpreter running the tests; test_gradescope_setup.py builds the bundle's own
+venv with setup.sh on Python 3.10, as Gradescope's default image does, and grades with it.
+"""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import stat
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from gradescope_layout import (
+    build_bundle,
+    points,
+    run_autograder,
+    solutions,
+    submit,
+    unpack,
+    zipped,
+)
 
 from helpers import REPO
-
-STATUSES = {"passed", "failed"}
-VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gs") / "autograder.zip"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "gradescope", str(out), "--seed",
-         "42", "--visibility", "after_due_date"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return out
+    return build_bundle(tmp_path_factory.mktemp("gs") / "autograder.zip")
 
 
-def autograde(bundle: Path, root: Path, files: dict[str, str]) -> dict:
-    with zipfile.ZipFile(bundle) as zf:
-        zf.extractall(root / "source")
-    (root / "submission").mkdir()
-    for name, text in files.items():
-        (root / "submission" / name).write_text(text)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
-    env.pop("PYTHONPATH", None)  # the bundle's own grader, not the repo's
-    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    data = json.loads((root / "results" / "results.json").read_text())
-    validate(data)
-    return data
+@pytest.fixture(scope="module")
+def source(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return unpack(bundle, tmp_path_factory.mktemp("autograder") / "source")
 
 
-def validate(data: dict) -> None:
-    """The fields Gradescope reads, with their types and allowed values."""
-    assert isinstance(data["score"], int | float)
-    assert isinstance(data["output"], str)
-    assert data.get("visibility", "visible") in VISIBILITIES
-    for test in data["tests"]:
-        assert isinstance(test["score"], int | float) and isinstance(test["max_score"], int | float)
-        assert 0 <= test["score"] <= test["max_score"]
-        assert test["status"] in STATUSES and test["visibility"] in VISIBILITIES
-        assert test["output_format"] in {"text", "html", "simple_format", "md", "ansi"}
-        assert isinstance(test["name"], str) and test["name"]
-    assert abs(sum(t["score"] for t in data["tests"]) - data["score"]) < 1e-9
+def autograde(source: Path, tmp_path: Path, files: dict, **env: str) -> tuple[dict, str]:
+    submission = submit(tmp_path / "submission", files)
+    env = {"AUTOGRADER_PYTHON": sys.executable, **env}
+    return run_autograder(source, submission, tmp_path / "results", env)
 
 
 def test_bundle_layout(bundle: Path) -> None:
@@ -78,24 +58,112 @@ def test_run_autograder_installs_nothing(bundle: Path) -> None:
     assert not [line for line in commands if "pip " in line or "apt-get" in line]
 
 
-def test_a_correct_submission(bundle: Path, tmp_path: Path) -> None:
-    files = {p.name: p.read_text() for p in (REPO / "solutions").glob("*.py")}
-    data = autograde(bundle, tmp_path, files)
-    assert data["score"] == 14.0 and data["extra_data"]["seed"] == 42
+def test_a_correct_submission(source: Path, tmp_path: Path) -> None:
+    data, _ = autograde(source, tmp_path, solutions())
+    assert data["score"] == points() and data["extra_data"]["seed"] == 42
     assert {t["visibility"] for t in data["tests"]} == {"after_due_date"}
     assert {t["status"] for t in data["tests"]} == {"passed"}
 
 
-def test_a_broken_submission_still_gets_results(bundle: Path, tmp_path: Path) -> None:
-    data = autograde(bundle, tmp_path, {"momentum.py": "def momentum_step(:\n"})
+def test_a_repository_with_an_exercises_folder(source: Path, tmp_path: Path) -> None:
+    files = {**solutions("exercises/"), "README.md": "# my work\n"}
+    data, _ = autograde(source, tmp_path, files)
+    assert data["score"] == points()
+
+
+def test_a_broken_submission_still_gets_results(source: Path, tmp_path: Path) -> None:
+    data, _ = autograde(source, tmp_path, {"momentum.py": "def momentum_step(:\n"})
     assert data["score"] == 0.0
     assert "SyntaxError" in data["output"]
 
 
-def test_an_empty_submission(bundle: Path, tmp_path: Path) -> None:
-    data = autograde(bundle, tmp_path, {})
+def test_an_empty_submission(source: Path, tmp_path: Path) -> None:
+    data, _ = autograde(source, tmp_path, {})
     assert data["score"] == 0.0 and data["tests"] == []
     assert "empty" in data["output"]
+
+
+@pytest.mark.parametrize("name", ["momentum (1).py", "Momentum-2.py", "hw3.py"])
+def test_a_single_file_under_another_name(source: Path, tmp_path: Path, name: str) -> None:
+    # Matched by the functions it defines: momentum.py's two exercises pass, the rest are
+    # missing.
+    text = (REPO / "solutions" / "momentum.py").read_text(encoding="utf-8")
+    data, _ = autograde(source, tmp_path, {name: text})
+    assert data["score"] == points("momentum.py") > 0
+    assert f"Graded `{name}` as momentum.py (it defines momentum_step, optimize)" in data["output"]
+    passed = {t["extra_data"]["exercise"] for t in data["tests"] if t["status"] == "passed"}
+    assert passed == {"momentum_step", "optimize"}
+
+
+def test_one_file_with_every_function(source: Path, tmp_path: Path) -> None:
+    text = "\n\n".join(solutions().values())
+    data, _ = autograde(source, tmp_path, {"all of it.py": text})
+    assert data["score"] == points()
+
+
+def test_a_misnamed_file_that_does_not_parse_is_matched_by_name(source, tmp_path) -> None:
+    files = {**solutions(), "momentum (1).py": "def momentum_step(:\n"}
+    del files["momentum.py"]
+    data, _ = autograde(source, tmp_path, files)
+    assert "Graded `momentum (1).py` as momentum.py (by its name)" in data["output"]
+    assert "SyntaxError" in data["output"]
+    assert data["score"] == points("nesterov.py", "tuning.py")
+
+
+def test_an_unmatched_file_that_does_not_parse_is_named(source: Path, tmp_path: Path) -> None:
+    data, _ = autograde(source, tmp_path, {"hw3.py": "def f(:\n"})
+    assert "`hw3.py` could not be matched to an exercise file" in data["output"]
+    assert data["score"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "inside", [solutions(), solutions("alice/exercises/"), {"alice/momentum (2).py":
+               (REPO / "solutions" / "momentum.py").read_text(encoding="utf-8")}],
+    ids=["flat", "wrapped", "misnamed"],
+)  # fmt: skip
+def test_a_zip_left_packed(source: Path, tmp_path: Path, inside: dict[str, str]) -> None:
+    data, _ = autograde(source, tmp_path, {"submission (3).zip": zipped(inside)})
+    files = {Path(name).name for name in inside}
+    expected = points() if "momentum.py" in files else points("momentum.py")
+    assert data["score"] == expected > 0
+
+
+def test_an_unsafe_zip(source: Path, tmp_path: Path) -> None:
+    data, _ = autograde(source, tmp_path, {"work.zip": zipped({"../evil.py": "x = 1\n"})})
+    assert data["score"] == 0.0 and data["tests"] == []
+    assert "could not be graded" in data["output"] and "outside" in data["output"]
+
+
+def test_a_grader_that_fails_while_grading(source: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "source"
+    shutil.copytree(source, broken)
+    (broken / "grader" / "data" / "autograder.json").unlink()
+    data, stderr = autograde(broken, tmp_path, solutions())
+    assert data["score"] == 0 and data["tests"] == []
+    assert "The autograder failed (FileNotFoundError" in data["output"]
+    assert "not your grade" in data["output"] and "Traceback" in stderr
+
+
+def test_a_grader_that_cannot_start(source: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "source"
+    shutil.copytree(source, broken)
+    (broken / "grader" / "results.py").write_text("raise ImportError('broken on purpose')\n")
+    data, _ = autograde(broken, tmp_path, solutions())
+    assert data["score"] == 0 and data["tests"] == []
+    assert "failed before it could grade" in data["output"]
+    assert "ImportError: broken on purpose" in data["output"]
+
+
+def test_no_python_at_all(source: Path, tmp_path: Path) -> None:
+    # Only the shell tools run_autograder uses are on PATH, and its interpreter is missing:
+    # the fixed fallback message is still valid JSON with a zero.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("mkdir", "rm", "mktemp", "cat"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    data, _ = autograde(source, tmp_path, solutions(), PATH=str(bin_dir),
+                        AUTOGRADER_PYTHON=str(tmp_path / "no-python"))  # fmt: skip
+    assert data["score"] == 0 and "could not start Python" in data["output"]
 
 
 def test_the_bundle_is_self_contained(bundle: Path, tmp_path: Path) -> None:
@@ -103,6 +171,7 @@ def test_the_bundle_is_self_contained(bundle: Path, tmp_path: Path) -> None:
     moved = tmp_path / "elsewhere" / "autograder.zip"
     moved.parent.mkdir()
     shutil.copy(bundle, moved)
+    source = unpack(moved, tmp_path / "root" / "source")
     files = {p.name: p.read_text() for p in (REPO / "exercises").glob("*.py")}
-    data = autograde(moved, tmp_path / "root", files)
+    data, _ = autograde(source, tmp_path / "root", files)
     assert data["score"] == 0.0 and len(data["tests"]) == 16
