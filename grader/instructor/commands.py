@@ -37,6 +37,10 @@ GRADESCOPE_HELP = """\
 Write a Gradescope autograder zip (setup.sh, run_autograder and the student edition's grader)
 that grades /autograder/submission into /autograder/results/results.json with one fixed seed.
 Example: grader gradescope autograder.zip --visibility after_published"""
+ALLOW_MODIFIED_HELP = (
+    "ship exercises/ even where it differs from the pristine stubs (git HEAD, or the hashes in "
+    "exercises/.stubs.json), and record it as the new stubs; solution code is still refused"
+)
 SELFCHECK_HELP = """\
 Check the course itself: every stub is "not attempted", every solution passes, every exercise
 has hints and points, exercises/ mirrors solutions/, every known_wrong/ file fails with its
@@ -95,6 +99,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         help="how many seeds to record reference outputs for (default 30)",
     )
     release.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
+    release.add_argument("--allow-modified-stubs", action="store_true", help=ALLOW_MODIFIED_HELP)
     release.set_defaults(handler=cmd_release)
 
     gs = sub.add_parser("gradescope", parents=[course_opt], help="write a Gradescope autograder",
@@ -108,6 +113,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     )
     gs.add_argument("--seed", type=argtypes.seed, help="the seed every submission is graded with")
     gs.add_argument("--timeout", type=argtypes.seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    gs.add_argument("--allow-modified-stubs", action="store_true", help=ALLOW_MODIFIED_HELP)
     gs.set_defaults(handler=cmd_gradescope)
 
     selfcheck = sub.add_parser("selfcheck", parents=[course_opt], help="check the course itself",
@@ -240,7 +246,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     def work() -> int:
         course = load_course(args.path)
-        summary = release(course, args.out, seeds=args.seeds, force=args.force)
+        summary = release(course, args.out, seeds=args.seeds, force=args.force,
+                          allow_modified_stubs=args.allow_modified_stubs)  # fmt: skip
         print(summary)
         return 0
 
@@ -262,7 +269,8 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
         course = load_course(args.path)
         seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
         summary = bundle(course, args.out, seed=seed, visibility=args.visibility,
-                         timeout=args.timeout)  # fmt: skip
+                         timeout=args.timeout,
+                         allow_modified_stubs=args.allow_modified_stubs)  # fmt: skip
         print(summary)
         return 0
 
