@@ -203,10 +203,17 @@ def _remember(course: Course, run: object) -> None:
             "score": result.score,
             "digest": state.digest(file),
         }
+    _save_state(course, data)
+
+
+def _save_state(course: Course, data: dict) -> None:
+    """Save progress; say once where it went if the course folder is read-only."""
     try:
-        state.save(course.root, data)
+        notice = state.save(course.root, data)
     except OSError:
-        pass  # a read-only course folder still gets its grades, just no progress file
+        return  # nowhere writable: the command's result stands, only progress is lost
+    if notice:
+        print(f"{PROG}: note: {notice}", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -246,8 +253,5 @@ def cmd_hint(args: argparse.Namespace) -> int:
     else:
         print(f"\nThat was the last hint. `grader hint {exercise.name} --all` shows them all.")
     seen[exercise.name] = level
-    try:
-        state.save(course.root, data)
-    except OSError:
-        pass
+    _save_state(course, data)
     return 0
