@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
+import sys
+import types
 
 import pytest
 
@@ -100,3 +103,29 @@ def test_eof_key_per_platform() -> None:
     assert eof_key("win32") == "Ctrl-Z then Enter"
     assert eof_key("linux") == "Ctrl-D"
     assert eof_key("darwin") == "Ctrl-D"
+
+
+class FakeKernel32:
+    def __init__(self, set_ok: int) -> None:
+        self.set_ok, self.modes = set_ok, []
+
+    def GetConsoleMode(self, handle, mode) -> int:  # noqa: N802 - the Windows API's name
+        return 1
+
+    def SetConsoleMode(self, handle, mode) -> int:  # noqa: N802
+        self.modes.append(mode)
+        return self.set_ok
+
+
+@pytest.mark.parametrize("set_ok", [1, 0])
+def test_windows_vt_mode_is_switched_on_or_colour_dropped(monkeypatch, set_ok: int) -> None:
+    kernel32 = FakeKernel32(set_ok)
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=kernel32), raising=False)
+    monkeypatch.setitem(sys.modules, "msvcrt", types.SimpleNamespace(get_osfhandle=lambda fd: 7))
+
+    class Tty(FakeTTY):
+        def fileno(self) -> int:
+            return 1
+
+    assert wants_color(Tty(), {}, platform="win32") is bool(set_ok)
+    assert kernel32.modes == [0x0004]  # ENABLE_VIRTUAL_TERMINAL_PROCESSING asked for
