@@ -47,7 +47,10 @@ def bundle(course: Course, out: Path, *, seed: int, visibility: str = "after_pub
         raise InstructorError(f"{out}: the autograder must be a .zip file")
     with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
         source = Path(tmp) / "source"
-        release(course, source, seeds=[seed], allow_modified_stubs=allow_modified_stubs)
+        # No Classroom workflow in a Gradescope bundle, so fractional points are fine here.
+        release(
+            course, source, seeds=[seed], allow_modified_stubs=allow_modified_stubs, classroom=False
+        )
         config = {"seed": seed, "visibility": visibility, "timeout": timeout}
         (source / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         for name in ENTRY_POINTS:

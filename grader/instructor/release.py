@@ -27,6 +27,7 @@ from pathlib import Path
 import labkit
 from grader.course import Course
 from grader.instructor import stubs
+from grader.instructor.classroom import classroom_workflow, whole_points
 from grader.instructor.submissions import InstructorError
 from grader.judge import recorded
 
@@ -104,12 +105,15 @@ class Released:
 
 
 def release(course: Course, out: Path, seeds: int | Iterable[int] = recorded.DEFAULT_SEEDS,
-            force: bool = False, allow_modified_stubs: bool = False) -> Released:  # fmt: skip
+            force: bool = False, allow_modified_stubs: bool = False,
+            classroom: bool = True) -> Released:  # fmt: skip
     """Write the edition to `out`; raises InstructorError if the stubs are not pristine (unless
     allowed), if out is unsafe, or if a line of solution code is found (then nothing is
-    written)."""
+    written). `classroom`: write the GitHub Classroom workflow (whole points only)."""
     if not course.solutions_dir.is_dir():
         raise InstructorError("release needs the full course with its solutions/ folder")
+    if classroom:
+        whole_points(course)  # refused before any work, not after recording the outputs
     source = stubs.find_source(course)
     found = stubs.compare(course, source)
     changed = bool(found.changed) or not source.kind
@@ -124,7 +128,7 @@ def release(course: Course, out: Path, seeds: int | Iterable[int] = recorded.DEF
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        chosen = _write(course, build, seeds)
+        chosen = _write(course, build, seeds, classroom)
         leaked = leaks(course, build, stubs.pristine_lines(course, source))
         if leaked:
             raise InstructorError(
@@ -143,7 +147,8 @@ def release(course: Course, out: Path, seeds: int | Iterable[int] = recorded.DEF
     return Released(out, chosen, files, "" if changed else source.kind, record, new)
 
 
-def _write(course: Course, out: Path, seeds: int | Iterable[int]) -> list[int]:
+def _write(course: Course, out: Path, seeds: int | Iterable[int], classroom: bool = True,
+           ) -> list[int]:  # fmt: skip
     """The edition's files into `out`; returns the seeds with recorded reference outputs."""
     ignore = shutil.ignore_patterns(*SKIPPED)
     for name in COPIED:
@@ -158,9 +163,10 @@ def _write(course: Course, out: Path, seeds: int | Iterable[int]) -> list[int]:
     shutil.copytree(Path(labkit.__file__).parent, out / "labkit", ignore=ignore)
     chosen = recorded.random_seeds(seeds) if isinstance(seeds, int) else sorted(set(seeds))
     recorded.record(course, chosen, out / "grader" / "data" / "reference.npz")
-    workflow = out / ".github" / "workflows" / "classroom.yml"
-    workflow.parent.mkdir(parents=True, exist_ok=True)
-    workflow.write_text(classroom_workflow(course), encoding="utf-8")
+    if classroom:
+        workflow = out / ".github" / "workflows" / "classroom.yml"
+        workflow.parent.mkdir(parents=True, exist_ok=True)
+        workflow.write_text(classroom_workflow(course), encoding="utf-8")
     (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     (out / MARKER).write_text("Written by `grader release`; safe to replace.\n", encoding="utf-8")
     return chosen
@@ -180,32 +186,6 @@ def _check_out(course: Course, out: Path, force: bool) -> None:
                 f"{out} was not written by `grader release`, so --force will not delete it. "
                 "Remove it yourself, or choose another folder"
             )
-
-
-def classroom_workflow(course: Course) -> str:
-    """The GitHub Classroom workflow: one command-grader step per exercise, then the reporter."""
-    steps, env, runners = [], [], []
-    for ex in course.exercises:
-        step_id = ex.name.replace("_", "-")
-        runners.append(step_id)
-        steps.append(
-            f"      - name: {ex.name}\n"
-            f"        id: {step_id}\n"
-            f"        uses: classroom-resources/autograding-command-grader@v1\n"
-            f"        with:\n"
-            f"          test-name: {ex.name}\n"
-            f"          command: grader check {ex.name}\n"
-            f"          timeout: 5\n"
-            f"          max-score: {ex.points:g}"
-        )
-        result = "${{steps." + step_id + ".outputs.result}}"
-        env.append(f'          {step_id.upper()}_RESULTS: "{result}"')
-    text = (TEMPLATES / "classroom.yml").read_text(encoding="utf-8")
-    return (
-        text.replace("@@STEPS@@", "\n".join(steps))
-        .replace("@@ENV@@", "\n".join(env))
-        .replace("@@RUNNERS@@", ",".join(runners))
-    )
 
 
 def solution_lines(course: Course, pristine: set[str] | None = None) -> dict[str, str]:
