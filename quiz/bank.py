@@ -75,13 +75,16 @@ def check_files(files: Iterable[Path]) -> tuple[list[Bank], list[Problem]]:
     banks: list[Bank] = []
     problems: list[Problem] = []
     ids: list[tuple[str, str, str, int, int]] = []
+    draft_ids: list[tuple[str, str, str, int, int]] = []
     for file in files:
         bank, found, file_ids = _check_file(file)
         problems.extend(found)
-        ids.extend(file_ids)
+        # A clash is reported on the bank seen second; seeing drafts last means a student's
+        # run skips the draft that copied an id, never the live bank it was copied from.
+        (draft_ids if bank is not None and bank.draft else ids).extend(file_ids)
         if bank is not None:
             banks.append(bank)
-    problems.extend(_duplicates(ids))
+    problems.extend(_duplicates(ids + draft_ids))
     return banks, sorted(problems, key=lambda p: (p.file, p.line, p.col))
 
 

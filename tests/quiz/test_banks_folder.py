@@ -75,3 +75,17 @@ def test_draft_must_be_a_boolean(run_cli, course: Path) -> None:
     path.write_text(DRAFT.replace("draft: true", "draft: yes"), encoding="utf-8")
     result = run_cli("validate", str(path), cwd=course)
     assert result.returncode == 1 and "`draft` must be true or false" in result.stdout
+
+
+def test_a_draft_that_reuses_an_id_never_knocks_out_the_live_bank(run_cli, course: Path) -> None:
+    banks = course / "quiz" / "banks"
+    (banks / "bad.yaml").unlink()
+    # `a-draft` sorts before `good`, so without care the live bank would be the "second" one.
+    (banks / "a-draft.yaml").write_text(
+        DRAFT.replace("draft-one", "good-one").replace("bank: later", "bank: copy"),
+        encoding="utf-8",
+    )
+    result = run_cli("run", "--no-results", stdin="b\n", cwd=course)
+    assert result.returncode == 0, result.stderr
+    assert "skipped the bank quiz/banks/a-draft.yaml" in result.stderr
+    assert "Test bank: 1 question." in result.stdout
