@@ -133,3 +133,37 @@ def test_a_skip_fails_a_strict_run_unless_marked_platform(tmp_path):
 
 def test_ci_runs_with_strict_skips():
     assert "export MOMENTUM_LAB_STRICT_SKIPS=1" in (REPO / ".ci" / "run").read_text("utf-8")
+
+
+def _parts(command: str, separator: str) -> list[str]:
+    return [part.strip() for part in command.split(separator)]
+
+
+@pytest.mark.parametrize("marker", ["check-command", "test-command"])
+def test_readme_powershell_commands_mirror_the_posix_ones(marker):
+    # The same three steps (make the venv, install the same target, run the same tool), in
+    # PowerShell 5.1's spelling: `;` (it has no `&&`), `py`, backslashes and Scripts\.
+    posix = _parts(_command(marker), "&&")
+    windows = _parts(_command(f"{marker}-powershell"), ";")
+    assert "&&" not in _command(f"{marker}-powershell") and "/" not in " ".join(windows)
+    assert windows[0] == "py -m venv .venv" and posix[0] == "python3 -m venv .venv"
+    assert windows[1].startswith(r".venv\Scripts\python -m pip install ")
+    assert windows[1].split("install ")[1] == posix[1].split("install ")[1]
+    assert windows[2].replace("\\Scripts\\", "/bin/") == posix[2]
+
+
+def test_readme_activation_commands_name_real_scripts():
+    # The scripts named exist in a POSIX venv like this one (bin/); Windows' Scripts folder has
+    # activate.bat for cmd, which a POSIX venv does not.
+    section = README.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        "bash, zsh": ("`source .venv/bin/activate`", "activate"),
+        "fish": ("`source .venv/bin/activate.fish`", "activate.fish"),
+        "PowerShell": ("`.venv\\Scripts\\Activate.ps1`", "Activate.ps1"),
+        "cmd": ("`.venv\\Scripts\\activate.bat`", None),
+    }
+    for shell, (command, script) in rows.items():
+        row = next((line for line in section.splitlines() if line.startswith(f"| {shell} |")), "")
+        assert command in row, f"README's activation table: {shell} should read {command}"
+        if script and os.name != "nt":  # Windows' venv has no activate.fish
+            assert os.path.isfile(os.path.join(os.path.dirname(sys.executable), script)), script
