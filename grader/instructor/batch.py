@@ -51,6 +51,7 @@ from grader.instructor.submissions import (
 from grader.judge.cases import build
 from grader.judge.recorded import default_reference, reference_fingerprint
 from grader.results import ExerciseResult, RunResult
+from grader.sandbox.isolation import INNER_EXERCISES, Isolation, choose
 from grader.sandbox.process import SandboxError
 from grader.textsafe import escape_controls
 from grader.verdict import NOT_ATTEMPTED, PASSED
@@ -116,13 +117,20 @@ def grade(
     force: bool = False,
     visibility: str = "visible",
     progress: Callable[[int, int], None] | None = None,
+    isolation: Isolation | str = "auto",
 ) -> Batch:
-    """Grade every submission under `paths` into `out`; never stops for a broken submission."""
+    """Grade every submission under `paths` into `out`; never stops for a broken submission.
+    `isolation`: a backend chosen by `isolation.choose`, or the mode to choose one with."""
     started = time.perf_counter()
     out = out.resolve()
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     batch = Batch(seed, checks_id(course, timeout))
+    # -- isolation --
+    if isinstance(isolation, str):
+        isolation = choose(isolation, [course.solutions_dir, out])
+    batch.isolation = isolation.backend
+    # -- end isolation --
     note = read_previous(out).note
     if note:
         batch.notes.append(note)
@@ -164,7 +172,7 @@ def grade(
         if progress:
             progress(done, total)
         write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows])
-        for results, retried in _grade_tasks(course, tasks, seed, timeout, jobs):
+        for results, retried in _grade_tasks(course, tasks, seed, timeout, jobs, isolation):
             batch.regraded += retried
             for student, run in results.items():
                 if isinstance(run, str):  # the judging process itself died on this chunk
@@ -177,7 +185,8 @@ def grade(
                     continue
                 run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
                                 {"student": student, "checks": batch.checks,
-                                 "submission": meta[student][0]})  # fmt: skip
+                                 "submission": meta[student][0],
+                                 "isolation": batch.isolation})  # fmt: skip
                 rows[student] = _row(course, student, run, meta[student][1])
                 write_feedback(feedback, student, run, rows[student], visibility)
                 done += 1
@@ -218,7 +227,8 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
 
 
 def _grade_tasks(
-    course: Course, tasks: list[Task], seed: int, timeout: float, jobs: int
+    course: Course, tasks: list[Task], seed: int, timeout: float, jobs: int,
+    isolation: Isolation | None = None,
 ) -> Iterator[tuple[dict[str, RunResult | str], int]]:
     """Yield ({student: RunResult}, how many were regraded) chunk by chunk, in parallel over
     `jobs` processes. A chunk whose judging process died maps its students to the reason."""
@@ -228,7 +238,7 @@ def _grade_tasks(
     jobs = jobs or os.cpu_count() or 1
     chunk = max(1, min(CHUNK, -(-len(tasks) // (jobs * 2))))
     chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-    args = (course, seed, reference, timeout)
+    args = (course, seed, reference, timeout, isolation)
     if jobs == 1 or len(chunks) == 1:
         _init(*args)
         for part in chunks:
@@ -255,9 +265,11 @@ def _grade_tasks(
 _STATE: dict[str, Any] = {}
 
 
-def _init(course: Course, seed: int, reference: FixedReference, timeout: float) -> None:
+def _init(course: Course, seed: int, reference: FixedReference, timeout: float,
+          isolation: Isolation | None = None) -> None:  # fmt: skip
     """Per judging process: one fork server, reused for every chunk."""
-    _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout)
+    _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout,
+                  isolation=isolation)  # fmt: skip
     _launcher()
 
 
@@ -266,11 +278,15 @@ def _launcher() -> Any:
     from grader.sandbox.zygote import Zygote
 
     zygote = _STATE.get("zygote")
+    wanted = _STATE.get("isolation") or Isolation()  # -- isolation: a server per backend --
+    if zygote is not None and getattr(zygote, "isolation", wanted) != wanted:
+        zygote.close()
+        zygote = None
     if zygote is not None and not _alive(zygote):
         zygote.close()
         zygote = None
     if zygote is None:
-        zygote = _STATE["zygote"] = Zygote()
+        zygote = _STATE["zygote"] = Zygote(_STATE.get("isolation"))
     return zygote
 
 
@@ -329,7 +345,7 @@ def close_workers() -> None:
 def _relative(run: RunResult, folder: Path) -> tuple[ExerciseResult, ...]:
     """Messages with the staging folder shown as `exercises/`, as the student knows it, and
     with control characters escaped: what the student's code printed is shown, never obeyed."""
-    prefixes = [str(folder) + os.sep, str(folder.resolve()) + os.sep]
+    prefixes = [str(folder) + os.sep, str(folder.resolve()) + os.sep, INNER_EXERCISES + "/"]
 
     def clean(text: str) -> str:
         for prefix in prefixes:

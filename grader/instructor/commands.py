@@ -80,6 +80,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         help=f"time limit per call of student code (default {DEFAULT_TIMEOUT:g})",
     )
     grade.add_argument("--force", action="store_true", help="regrade everything")
+    # -- isolation (grader/sandbox/isolation.py) --
+    grade.add_argument(
+        "--isolation", choices=("auto", "required", "none"), default="auto",
+        help="how student code is isolated from the machine: auto (the strongest available: "
+        "bubblewrap, else a separate user when root, else none), required (refuse to grade "
+        "without one), none (the Python audit hook only). Default auto",
+    )  # fmt: skip
+    # -- end isolation --
     grade.add_argument(
         "--visibility",
         choices=VISIBILITIES,
@@ -190,10 +198,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
             seed = previous_seed(args.out)
         if seed is None:
             seed = secrets.randbelow(1_000_000)
+        # -- isolation: chosen once, said before grading, warned about when absent --
+        from grader.sandbox.isolation import IsolationUnavailable, choose
+
+        args.out.mkdir(parents=True, exist_ok=True)  # so the user backend can protect it
+        grader_dir = Path(__file__).resolve().parents[1]
+        protect = [course.solutions_dir, course.root / "known_wrong", args.out,
+                   grader_dir / "checks", grader_dir / "data"]  # fmt: skip
+        try:
+            isolation = choose(args.isolation, protect)
+        except IsolationUnavailable as exc:
+            return _error(str(exc))
+        print(f"Isolation: {isolation.describe()}", flush=True)
+        if not isolation.isolated and args.isolation != "none":
+            print(f"{PROG}: warning: student code runs without isolation from the operating "
+                  "system: a hostile submission could read the solutions or other students' "
+                  "work. Install bubblewrap, or use --isolation required to refuse to grade "
+                  "without it.", file=sys.stderr)  # fmt: skip
+        # -- end isolation --
         try:
             batch = grade(course, args.submissions, args.out, seed=seed, jobs=args.jobs or 0,
                           timeout=args.timeout, force=args.force, visibility=args.visibility,
-                          progress=Progress())  # fmt: skip
+                          progress=Progress(), isolation=isolation)  # fmt: skip
         finally:
             close_workers()
         passed = sum(r.status == "passed" for r in batch.rows)

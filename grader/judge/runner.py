@@ -53,6 +53,12 @@ def run_checks(
     code here."""
     started = time.perf_counter()
     cases = case_builder.build(exercises, seed)
+    # -- isolation (issue 9): the reference solutions are loaded before any student code runs,
+    # so a worker that reached the files on disk could not change what it is compared with. --
+    load = getattr(reference, "_module", None)  # SolutionReference; a recorded one is loaded
+    for module in sorted({c.module for c in cases}) if load else ():
+        load(module)
+    # -- end isolation --
     sandbox = SandboxRun(
         [c.call() for c in cases],
         course.exercises_dir,
@@ -109,6 +115,8 @@ def _pytest_main(files: list[Path], plugin: Any) -> None:
             del os.environ[AUTOLOAD]
         else:
             os.environ[AUTOLOAD] = saved
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # pytest caught the user's Ctrl-C (or SIGTERM); pass it on
     if plugin.internal:
         raise GraderError(plugin.internal)
     if code not in (0, 1):

@@ -22,15 +22,22 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from grader.sandbox.isolation import INNER_EXERCISES, INNER_LIB, SANDBOX, SCRATCH_BYTES, Isolation
 from grader.sandbox.process import STARTUP_SECONDS, SandboxError
 
 SERVER = Path(__file__).with_name("_zygote.py")
+MAX_FILES = 250  # fds per request: the fork server takes at most 253
 
 
 class Zygote:
-    """A running fork server. Thread-safe; close() (or the with-block) stops it."""
+    """A running fork server. Thread-safe; close() (or the with-block) stops it.
 
-    def __init__(self) -> None:
+    `isolation` (isolation.Isolation) decides how each worker is confined; under ``bwrap`` the
+    server itself runs inside bubblewrap and its pids are not ours, so each worker comes back
+    with a pidfd, and its pid here is read from that."""
+
+    def __init__(self, isolation: Isolation | None = None) -> None:
+        self.isolation = isolation or Isolation("none")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -39,9 +46,14 @@ class Zygote:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
         }
+        server = str(SERVER)
+        prefix: list[str] = []
+        if self.isolation.backend == "bwrap":
+            server = f"{INNER_LIB}/{SERVER.name}"
+            prefix = [*self.isolation.bwrap_args(scratch=False), "--chdir", "/", "--"]
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(SERVER), str(theirs.fileno())],
+                [*prefix, sys.executable, "-I", "-B", server, str(theirs.fileno())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env, cwd="/",
                 pass_fds=(theirs.fileno(),), start_new_session=True,
             )  # fmt: skip
@@ -51,20 +63,31 @@ class Zygote:
             theirs.close()
         self._sock = ours
         self._lock = threading.Lock()
-        self._pids: queue.Queue[int | None] = queue.Queue()
+        self._pids: queue.Queue[tuple[int, int | None] | None] = queue.Queue()
         self._exits: dict[int, int] = {}
         self._changed = threading.Condition()
         self._dead = False
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    @property
+    def alive(self) -> bool:
+        """False once the server has stopped (killed, crashed or closed)."""
+        return not self._dead and self._proc.poll() is None
+
     def _read(self) -> None:
         try:
-            while message := self._sock.recv(65536):
+            while True:
+                message, fds, _, _ = socket.recv_fds(self._sock, 65536, 1)
+                if not message:
+                    break
                 event = json.loads(message)
                 if "pid" in event:
-                    self._pids.put(int(event["pid"]))
-                elif "exit" in event:
+                    self._pids.put((int(event["pid"]), fds[0] if fds else None))
+                    continue
+                for fd in fds:
+                    os.close(fd)
+                if "exit" in event:
                     with self._changed:
                         self._exits[int(event["exit"])] = int(event["code"])
                         self._changed.notify_all()
@@ -81,26 +104,52 @@ class Zygote:
                  proto_fd: int) -> ForkedWorker:  # fmt: skip
         """Launcher for run_calls: argv is the fresh-worker command line (its last two items,
         the exercises folder and the forbidden folders, are all the child needs)."""
-        request = json.dumps({"args": argv[-2:], "env": env, "cwd": cwd}).encode()
+        exercises, forbidden = argv[-2:]
+        mode = self.isolation.backend
+        request: dict[str, Any] = {"args": [exercises, forbidden], "env": env, "cwd": cwd}
+        files: list[tuple[str, int]] = []
+        if mode != "none":
+            files = _open_files(Path(exercises))
+            inner = INNER_EXERCISES if mode == "bwrap" else str(Path(cwd) / "exercises")
+            request["args"] = [inner, forbidden]
+            request["files"] = [name for name, _ in files]
+            size = SCRATCH_BYTES if self.isolation.sized else 0
+            request["isolate"] = {"mode": mode, "size": size}
+            if mode == "bwrap":
+                request["env"] = {**env, "HOME": SANDBOX, "TMPDIR": SANDBOX}
+                request["cwd"] = SANDBOX
+        message = json.dumps(request).encode()
         stdin_r, stdin_w = os.pipe()
         try:
             with self._lock:
                 if self._dead:
                     raise SandboxError("the fork server has stopped")
-                socket.send_fds(self._sock, [request], [stdin_r, out_fd, proto_fd])
+                fds = [stdin_r, out_fd, proto_fd, *(fd for _, fd in files)]
+                socket.send_fds(self._sock, [message], fds)
                 try:
-                    pid = self._pids.get(timeout=STARTUP_SECONDS)
+                    got = self._pids.get(timeout=STARTUP_SECONDS)
                 except queue.Empty:
-                    pid = None
+                    got = None
         except OSError as exc:
             os.close(stdin_w)
             raise SandboxError(f"the fork server is not answering: {exc}") from exc
         finally:
             os.close(stdin_r)
-        if pid is None:
+            for _, fd in files:
+                os.close(fd)
+        if got is None:
             os.close(stdin_w)
             raise SandboxError("the fork server could not start a worker")
-        return ForkedWorker(self, pid, os.fdopen(stdin_w, "wb"))
+        key, pidfd = got
+        pid = key
+        if mode == "bwrap":
+            pid = _pid_of(pidfd) if pidfd is not None else None
+            if pid is None:
+                os.close(stdin_w)
+                if pidfd is not None:
+                    os.close(pidfd)
+                raise SandboxError("the fork server could not start an isolated worker")
+        return ForkedWorker(self, key, os.fdopen(stdin_w, "wb"), pid, pidfd)
 
     def wait_exit(self, pid: int, timeout: float | None = None) -> int | None:
         with self._changed:
@@ -136,31 +185,81 @@ class Zygote:
 
 
 class ForkedWorker:
-    """What sandbox._Worker needs of a subprocess.Popen: stdin, pid, poll, wait, kill."""
+    """What sandbox._Worker needs of a subprocess.Popen: stdin, pid, poll, wait, kill.
 
-    def __init__(self, zygote: Zygote, pid: int, stdin: BinaryIO) -> None:
+    `pid` is the worker's pid in the judge's namespace (for killpg); `key` is the one the
+    fork server knows it by."""
+
+    def __init__(self, zygote: Zygote, key: int, stdin: BinaryIO, pid: int | None = None,
+                 pidfd: int | None = None) -> None:  # fmt: skip
         self._zygote = zygote
-        self.pid = pid
+        self.key = key
+        self.pid = key if pid is None else pid
         self.stdin = stdin
         self.returncode: int | None = None
+        self._pidfd = pidfd
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            code = self._zygote.poll_exit(self.pid)
+            code = self._zygote.poll_exit(self.key)
             if code is not None:
-                self.returncode = self._zygote.wait_exit(self.pid)
+                self._done(self._zygote.wait_exit(self.key))
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
-            code = self._zygote.wait_exit(self.pid, timeout)
+            code = self._zygote.wait_exit(self.key, timeout)
             if code is None:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
-            self.returncode = code
+            self._done(code)
+        assert self.returncode is not None
         return self.returncode
 
     def kill(self) -> None:
         try:
-            os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            if self._pidfd is not None:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
             pass
+
+    def _done(self, code: int | None) -> None:
+        self.returncode = code
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+def _open_files(folder: Path) -> list[tuple[str, int]]:
+    """The student's files as (relative name, read-only fd), for the worker's private copy.
+    Regular files only, never through a link; __pycache__ is left out."""
+    found: list[tuple[str, int]] = []
+    try:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not os.path.islink(
+                os.path.join(root, d)))  # fmt: skip
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                if len(found) >= MAX_FILES or not os.path.isfile(path) or os.path.islink(path):
+                    continue
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+                found.append((os.path.relpath(path, folder).replace(os.sep, "/"), fd))
+    except OSError as exc:
+        for _, fd in found:
+            os.close(fd)
+        raise SandboxError(f"cannot read the submission's files: {exc}") from exc
+    return found
+
+
+def _pid_of(pidfd: int) -> int | None:
+    """The pid, in our namespace, of the process a pidfd refers to (Linux 5.3+ fdinfo)."""
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("Pid:"):
+                    pid = int(line.split()[1])
+                    return pid if pid > 0 else None
+    except (OSError, ValueError):
+        return None
+    return None
