@@ -1,47 +1,34 @@
-from grader.judge.judging import Answer, Judge, mistake_or
-from grader.verdict import Failed
+from grader.judge.judging import Judge, check_again, check_unchanged, check_values
 
 EX = "steps_to_converge"
 
 
-def _count(answer: Answer) -> int | None:
-    got, case = answer.returned, answer.case
-    if got.kind == "none":
-        return None
-    value = got.as_array()
-    if value is None or value.shape != () or value != int(value) or value < 0:
-        raise Failed(
-            f"`steps_to_converge` returned {got.describe()} ({case.label}); it should return a "
-            "whole number of steps, or None."
-        )
-    return int(value)
-
-
-def _judge(judge: Judge, *groups: str) -> None:
-    for answer in judge.results(EX, *groups):
-        got, expected = _count(answer), answer.expected
-        if got == expected:
-            continue
-        case = answer.case
-        if case.visible or case.group == "edge":
-            message = f"For {case.label}: expected {expected}, got {got}."
-        elif got is None:
-            message = f"For {case.label}: returned None, but it does converge within max_steps."
-        else:
-            message = f"For {case.label}: {got} is not the number of steps."
-        raise mistake_or(EX, answer, got, message)
-
-
 def test_lesson(judge: Judge) -> None:
     """the ravine with beta = 0.5 and beta = 0.9"""
-    _judge(judge, "lesson")
+    check_values(judge, EX, "lesson")
 
 
 def test_random(judge: Judge) -> None:
     """random quadratics, several lr, beta and tol"""
-    _judge(judge, "random")
+    check_values(judge, EX, "random")
 
 
 def test_edges(judge: Judge) -> None:
-    """a start that has already converged, and a run that never does"""
-    _judge(judge, "edge")
+    """every stopping rule at its edge: converged at the start, exactly at max_steps, tol = 0
+    at the minimum, never"""
+    check_values(judge, EX, "edge")
+
+
+def test_forms(judge: Judge) -> None:
+    """theta0 as a list of ints (grad_fn takes a 1-D float array)"""
+    check_values(judge, EX, "forms")
+
+
+def test_unchanged(judge: Judge) -> None:
+    """leaves theta0 unchanged"""
+    check_unchanged(judge, EX)
+
+
+def test_again(judge: Judge) -> None:
+    """gives the same answer when called again (no state kept between calls)"""
+    check_again(judge, EX)

@@ -29,26 +29,32 @@ SIGN = (
     "against the gradient: v' = βv − α∇f(θ)."
 )
 BETA_MISSING = "β never multiplies the old velocity: v' = βv − α∇f(θ), not v − α∇f(θ)."
-BETA_DROPPED = "the old velocity is ignored (v' = −α∇f): momentum must carry βv forward."
 BETA_ON_GRAD = "β multiplies the gradient term instead of the old velocity: v' = βv − α∇f(θ)."
-BETA_WRAPPED = (
-    "β multiplies the whole update, β(v − α∇f); only the old velocity is scaled: v' = βv − α∇f(θ)."  # noqa: E501
-)
 OLD_VELOCITY = "θ moves by the old velocity. Compute v' first, then θ' = θ + v' with the *new* v'."
 THETA_MINUS = (
     "θ moves against the velocity (θ − v'); the velocity already points downhill: θ' = θ + v'."  # noqa: E501
 )
 SWAPPED = "the pair comes back swapped, (v', θ'); return (θ', v') in that order."
-LR_FIXED = (
-    "the result matches lr = 0.1 whatever lr is passed: use the `lr` argument, not a constant."
+CONVENTION = (
+    "the velocity is the negative of the course's: `{func}` uses the v ← βv + α∇f, θ ← θ − v "
+    "convention. This course's velocity is the step itself: v' = βv − α∇f(θ), θ' = θ + v' "
+    "(the velocity passed in is in that convention too)."
 )
-BETA_FIXED = "the result matches beta = 0.9 whatever beta is passed: use the `beta` argument."
+LR_ON_THETA = (
+    "the velocity adds up raw gradients (v' = βv − ∇f) and lr scales the move (θ' = θ + αv'). "
+    "This course keeps α inside the velocity: v' = βv − α∇f(θ), θ' = θ + v'."
+)
+
+
+def _arrays(p: dict[str, Any], *names: str) -> list[np.ndarray]:
+    # Cases pass lists and integer arrays too; the arithmetic of every method is in float64.
+    return [np.asarray(p[n], dtype=float) for n in names]
 
 
 def step(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
           old_velocity: bool = False, theta_sign: float = 1.0, lr: float | None = None,
           beta: float | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    theta, v, g = p["theta"], p["velocity"], p["grad"]
+    theta, v, g = _arrays(p, "theta", "velocity", "grad")
     a = p["lr"] if lr is None else lr
     b = p["beta"] if beta is None else beta
     new_v = {
@@ -61,21 +67,53 @@ def step(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
     return theta + theta_sign * (v if old_velocity else new_v), new_v
 
 
+def convention_step(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """v' = βv + α∇f, θ' = θ − v': the other sign convention, applied to the course's v."""
+    theta, v, g = _arrays(p, "theta", "velocity", "grad")
+    new_v = p["beta"] * v + p["lr"] * g
+    return theta - new_v, new_v
+
+
+def lr_on_theta_step(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    theta, v, g = _arrays(p, "theta", "velocity", "grad")
+    new_v = p["beta"] * v - g
+    return theta + p["lr"] * new_v, new_v
+
+
 def swap(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return pair[1], pair[0]
 
 
 def pytorch_step(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    buf = p["beta"] * p["velocity"] + p["grad"]
-    return p["theta"] - p["lr"] * buf, buf
+    theta, v, g = _arrays(p, "theta", "velocity", "grad")
+    buf = p["beta"] * v + g
+    return theta - p["lr"] * buf, buf
 
 
 def nesterov(p: dict[str, Any], *, look: str = "ok", sign: float = -1.0, beta_mode: str = "ok",
               old_velocity: bool = False) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    theta, v, b = p["theta"], p["velocity"], p["beta"]
+    theta, v = _arrays(p, "theta", "velocity")
+    b = p["beta"]
     point = {"ok": theta + b * v, "classical": theta, "minus": theta - b * v, "no_beta": theta + v}
     g = np.asarray(p["grad_fn"](point[look]), dtype=float)
-    return step({**p, "grad": g}, sign=sign, beta_mode=beta_mode, old_velocity=old_velocity)
+    return step({**p, "theta": theta, "velocity": v, "grad": g}, sign=sign, beta_mode=beta_mode,
+                old_velocity=old_velocity)  # fmt: skip
+
+
+def nesterov_pytorch(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's rewrite: the gradient at θ, then θ' = θ + βv' − α∇f(θ)."""
+    theta, v = _arrays(p, "theta", "velocity")
+    g = np.asarray(p["grad_fn"](theta), dtype=float)
+    new_v = p["beta"] * v - p["lr"] * g
+    return theta + p["beta"] * new_v - p["lr"] * g, new_v
+
+
+def nesterov_convention(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """v' = βv + α∇f(θ − βv), θ' = θ − v': Nesterov in the other sign convention."""
+    theta, v = _arrays(p, "theta", "velocity")
+    g = np.asarray(p["grad_fn"](theta - p["beta"] * v), dtype=float)
+    new_v = p["beta"] * v + p["lr"] * g
+    return theta - new_v, new_v
 
 
 def trajectory(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
@@ -88,7 +126,8 @@ def trajectory(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
     b = p["beta"] if beta is None else beta
     use_momentum = p["momentum"] if momentum is None else momentum
     theta = np.array(p["theta0"], dtype=float)
-    v = {"zero": np.zeros_like(theta), "theta0": theta.copy(), "step": -a * grad(theta)}[v0]
+    v = {"zero": np.zeros_like(theta), "theta0": theta.copy(), "step": -a * grad(theta),
+         "ones": np.ones_like(theta), "grad": grad(theta)}[v0]  # fmt: skip
     rows = [theta]
     for _ in range(p["steps"] if steps is None else steps):
         if use_momentum:
@@ -102,14 +141,19 @@ def trajectory(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
 
 
 def count_steps(p: dict[str, Any], *, beta: float | None = None, on_theta: bool = False,
-                after: bool = False, none_as: int | None = None) -> int | None:  # fmt: skip
-    """steps_to_converge(...) with the given deviations."""
+                after: bool = False, none_as: int | None = None, strict: bool = False,
+                first: int = 0) -> int | None:  # fmt: skip
+    """steps_to_converge(...) with the given deviations.
+
+    strict: tests ‖∇f‖ < tol instead of ≤. first: the number the count starts from (a loop
+    `for k in range(first, max_steps + 1)` that still tests before every step)."""
     grad, b = p["grad_fn"], p["beta"] if beta is None else beta
     theta = np.array(p["theta0"], dtype=float)
     v = np.zeros_like(theta)
-    for k in range(p["max_steps"] + 1):
+    for k in range(first, p["max_steps"] + 1):
         g = np.asarray(grad(theta), dtype=float)
-        if not after and np.linalg.norm(theta if on_theta else g) <= p["tol"]:
+        norm = np.linalg.norm(theta if on_theta else g)
+        if not after and (norm < p["tol"] if strict else norm <= p["tol"]):
             return k
         v = b * v - p["lr"] * g
         theta = theta + v

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.sandbox.protocol import Call
+from grader.sandbox.protocol import Call, Returned
 
 REQUIRED = object()
 
@@ -29,6 +29,7 @@ class Case:
     visible: bool = False
     tags: tuple[str, ...] = field(default=())
     module: str = ""  # the file in exercises/ (from course.toml), set when cases are built
+    repeats: str = ""  # the id of an earlier case with the same arguments (a state probe)
 
     def call(self) -> Call:
         """The student call for this case in its calling style (positional, keywords, or
@@ -80,21 +81,44 @@ def close(got: Any, expected: Any) -> bool:
     )
 
 
+class Unreadable(Exception):
+    """A returned value that is not in the answer's form at all; the message says what it was
+    and what to return instead (it completes "`func` returned ...")."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """The form of an exercise's return value: how the reference's answer is normalised,
-    stored as one float64 array in recorded references, and compared."""
+    stored as one float64 array in recorded references, read from what a student returned,
+    split into named parts for the feedback, and compared."""
 
     kind: str
     normalise: Callable[[Any], Any]
     encode: Callable[[Any], np.ndarray]
     decode: Callable[[np.ndarray], Any]
     same: Callable[[Any, Any], bool]
+    read: Callable[[Returned, Any], Any]  # (returned, expected) -> value, or raise Unreadable
+    parts: Callable[[Any], tuple[np.ndarray | None, ...]]
+    names: tuple[str, ...]  # one name per part, as the feedback calls it
 
 
 def _pair(value: Any) -> tuple[np.ndarray, np.ndarray]:
     a, b = value
     return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+
+
+def _read_pair(got: Returned, expected: Any) -> tuple[np.ndarray, np.ndarray]:
+    if got.kind == "none":
+        raise Unreadable("None. Did you forget a `return` statement?")
+    array = got.array if got.kind == "array" else None
+    if array is not None and array.ndim == 2 and len(array) == 2:
+        return array[0], array[1]
+    if got.kind == "seq" and len(got.items) == 2 and all(i.kind == "array" for i in got.items):
+        return got.items[0].array, got.items[1].array  # type: ignore[return-value]
+    raise Unreadable(
+        f"{got.describe()}; it should return a pair (theta', velocity'): "
+        "`return new_theta, new_velocity`."
+    )
 
 
 PAIR = Answer(
@@ -103,8 +127,27 @@ PAIR = Answer(
     encode=lambda v: np.stack([np.asarray(x, dtype=np.float64) for x in v]),
     decode=lambda a: (a[0].copy(), a[1].copy()),
     same=lambda g, e: all(close(x, y) for x, y in zip(g, e, strict=True)),
+    read=_read_pair,
+    parts=lambda v: (v[0], v[1]),
+    names=("theta'", "velocity'"),
 )
 """Two arrays of the same shape, such as (theta', velocity')."""
+
+
+def _read_array(got: Returned, expected: Any) -> np.ndarray:
+    if got.kind == "none":
+        raise Unreadable("None. Did you forget a `return` statement?")
+    value = got.as_array()
+    if value is None:
+        raise Unreadable(
+            f"{got.describe()}, which np.asarray(..., dtype=float) cannot turn into one array "
+            "of numbers. Return np.stack(rows) or np.array(rows)."
+        )
+    shape = np.shape(expected)
+    if value.ndim == 1 and len(shape) == 2 and shape == (len(value), 1):
+        value = value.reshape(shape)  # a 1-D problem returned as a flat list of numbers
+    return value
+
 
 ARRAY = Answer(
     "array",
@@ -112,8 +155,21 @@ ARRAY = Answer(
     encode=lambda v: np.asarray(v, dtype=np.float64),
     decode=lambda a: a.copy(),
     same=close,
+    read=_read_array,
+    parts=lambda v: (v,),
+    names=("result",),
 )
-"""One float array, such as a trajectory."""
+"""One float array, such as a trajectory (use dataclasses.replace to name it)."""
+
+
+def _read_count(got: Returned, expected: Any) -> int | None:
+    if got.kind == "none":
+        return None
+    value = got.as_array()
+    if value is None or value.shape != () or not np.isfinite(value) or value != int(value):
+        raise Unreadable(f"{got.describe()}; it should return a whole number, or None.")
+    return int(value)
+
 
 COUNT = Answer(
     "count",
@@ -121,6 +177,9 @@ COUNT = Answer(
     encode=lambda v: np.array(np.nan if v is None else float(v)),
     decode=lambda a: None if np.isnan(a) else int(a),
     same=lambda g, e: g == e,
+    read=_read_count,
+    parts=lambda v: (None if v is None else np.array(float(v)),),
+    names=("count",),
 )
 """A whole number, or None."""
 
@@ -134,6 +193,9 @@ class ExerciseSpec:
     correct: the right answer computed like the mistakes are (for diagnosis).
     mistakes: known wrong answers, each with the feedback that names it.
     variants: other correct ways of answering (a mistake that equals one says nothing).
+    findings: observations only this exercise can make, each (failing, params of each) ->
+        text or None; the engine's generic findings (factors, precision, substitutions, shapes)
+        apply to every exercise without being listed here.
     """
 
     name: str
@@ -143,6 +205,7 @@ class ExerciseSpec:
     correct: Callable[[dict[str, Any]], Any]
     mistakes: tuple[Mistake, ...] = ()
     variants: tuple[Callable[[dict[str, Any]], Any], ...] = ()
+    findings: tuple[Callable[[list[tuple[Any, Any, dict[str, Any]]]], str | None], ...] = ()
 
     @property
     def parameters(self) -> list[str]:
@@ -179,3 +242,12 @@ def curvatures(rng: np.random.Generator, d: int) -> np.ndarray:
 
 def not_default(key: str, default: float) -> Callable[[dict[str, Any]], bool]:
     return lambda p: p[key] != default
+
+
+def again(case: Case, n: int, when: str) -> Case:
+    """The same call as `case`, made again later: a function that keeps state between calls
+    (a global velocity, a mutable default argument) answers differently the second time."""
+    params = {k: v.copy() if isinstance(v, np.ndarray | list) else v
+              for k, v in case.params.items()}  # fmt: skip
+    return Case(f"{case.exercise}/again/{n}", case.exercise, "again", params,
+                f"{case.label}, called again {when}", case.style, repeats=case.id)  # fmt: skip

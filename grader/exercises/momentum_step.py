@@ -11,9 +11,9 @@ from grader.exercises.base import (
     Case,
     ExerciseSpec,
     Mistake,
+    again,
     dims,
     lr_beta,
-    not_default,
     vec,
 )
 
@@ -35,6 +35,20 @@ def cases(rng: np.random.Generator) -> list[Case]:
              "the lesson's second step: theta = (1.2, 1.8), velocity = (-0.8, -0.2), "
              "grad = (4.8, 1.8)", visible=True),
     ]  # fmt: skip
+    # The docstring promises numpy arrays of shape (d,), not their dtype: integers must work.
+    cases.append(
+        Case(f"{ex}/forms/0", ex, "forms",
+             dict(theta=np.array([2, -1, 3]), velocity=np.array([0.5, 0.0, -0.25]),
+                  grad=np.array([4, -2, 1]), lr=0.25, beta=0.5),
+             "theta = [2, -1, 3] and grad = [4, -2, 1] as integer arrays (the result must be "
+             "float)")
+    )  # fmt: skip
+    cases.append(
+        Case(f"{ex}/forms/1", ex, "forms",
+             dict(theta=np.array([1, 2]), velocity=np.array([0, 1]), grad=np.array([3.0, -0.5]),
+                  lr=0.1, beta=0.9),
+             "theta = [1, 2] and velocity = [0, 1] as integer arrays")
+    )  # fmt: skip
     styles = ["positional", "keywords"]
     for i, d in enumerate(dims(rng, 12)):
         lr, beta = lr_beta(rng)
@@ -45,27 +59,30 @@ def cases(rng: np.random.Generator) -> list[Case]:
         start = "zero" if i == 2 else "nonzero"
         label = f"d = {d}, lr = {lr}, beta = {beta}, {start} velocity, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
+        if i == 0:
+            cases.append(again(cases[-1], 0, "at once"))
     for i, d in enumerate((3, 17)):
         params = dict(theta=vec(rng, d), velocity=vec(rng, d, 1.0), grad=vec(rng, d, 3.0),
                       lr=0.1, beta=0.9)  # fmt: skip
         label = f"d = {d}, called without lr and beta (defaults 0.1 and 0.9)"
         cases.append(Case(f"{ex}/defaults/{i}", ex, "defaults", params, label, "defaults"))
+    cases.append(again(cases[1], 1, "after every other call"))
     return cases
 
 
 MISTAKES = (
     Mistake("sign", m.SIGN, lambda p: m.step(p, sign=1.0)),
     Mistake("beta_missing", m.BETA_MISSING, lambda p: m.step(p, beta_mode="missing")),
-    Mistake("beta_dropped", m.BETA_DROPPED, lambda p: m.step(p, beta_mode="dropped")),
     Mistake("beta_on_grad", m.BETA_ON_GRAD, lambda p: m.step(p, beta_mode="on_grad")),
-    Mistake("beta_wrapped", m.BETA_WRAPPED, lambda p: m.step(p, beta_mode="wrapped")),
     Mistake("old_velocity", m.OLD_VELOCITY, lambda p: m.step(p, old_velocity=True)),
     Mistake("theta_minus", m.THETA_MINUS, lambda p: m.step(p, theta_sign=-1.0)),
     Mistake("swapped", m.SWAPPED, lambda p: m.swap(m.step(p))),
     Mistake("pytorch", m.PYTORCH, m.pytorch_step),
-    Mistake("lr_fixed", m.LR_FIXED, lambda p: m.step(p, lr=0.1), not_default("lr", 0.1)),
-    Mistake("beta_fixed", m.BETA_FIXED, lambda p: m.step(p, beta=0.9), not_default("beta", 0.9)),
+    Mistake("convention", m.CONVENTION, m.convention_step),
+    Mistake("lr_on_theta", m.LR_ON_THETA, m.lr_on_theta_step),
 )
+# Hard-coded lr or beta, β dropped (β = 0), lr and β swapped, β(v − α∇f) (lr replaced by lr·β):
+# the engine's parameter substitutions find these for every exercise, so they are not listed.
 
 
 EXERCISE = ExerciseSpec(

@@ -11,10 +11,10 @@ from grader.exercises.base import (
     Case,
     ExerciseSpec,
     Mistake,
+    again,
     curvatures,
     dims,
     lr_beta,
-    not_default,
     vec,
 )
 from grader.sandbox.protocol import GradSpec
@@ -46,6 +46,16 @@ def cases(rng: np.random.Generator) -> list[Case]:
         )
         label = f"d = {d}, lr = {lr}, beta = {beta}, a quadratic, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
+        if i == 0:
+            cases.append(again(cases[-1], 0, "at once"))
+    cases.append(
+        Case(f"{ex}/forms/0", ex, "forms",
+             dict(theta=np.array([2, -1, 1]), velocity=np.array([1, 0, -1]),
+                  grad_fn=GradSpec.quadratic(np.array([1.5, 0.5, 2.0])), lr=0.2, beta=0.75),
+             "theta = [2, -1, 1] and velocity = [1, 0, -1] as integer arrays (grad_fn takes "
+             "a 1-D float array; the result must be float)")
+    )  # fmt: skip
+    cases.append(again(cases[0], 1, "after every other call"))
     return cases
 
 
@@ -57,13 +67,16 @@ MISTAKES = (
             "velocity is about to carry you.", lambda p: m.nesterov(p, look="minus")),
     Mistake("lookahead_no_beta", "the look-ahead point is θ + v; scale the velocity by β: "
             "θ + βv.", lambda p: m.nesterov(p, look="no_beta")),
+    Mistake("pytorch",
+            "this is PyTorch's form of Nesterov: the gradient at θ, then θ' = θ + βv' − α∇f(θ). "
+            "That form tracks the look-ahead point instead of θ; this exercise asks for the "
+            "gradient at the look-ahead point θ + βv, then v' = βv − α∇f(θ + βv), θ' = θ + v'.",
+            m.nesterov_pytorch),
+    Mistake("convention", m.CONVENTION, m.nesterov_convention),
     Mistake("sign", m.SIGN, lambda p: m.nesterov(p, sign=1.0)),
     Mistake("beta_missing", m.BETA_MISSING, lambda p: m.nesterov(p, beta_mode="missing")),
     Mistake("old_velocity", m.OLD_VELOCITY, lambda p: m.nesterov(p, old_velocity=True)),
     Mistake("swapped", m.SWAPPED, lambda p: m.swap(m.nesterov(p))),
-    Mistake("lr_fixed", m.LR_FIXED, lambda p: m.nesterov({**p, "lr": 0.1}), not_default("lr", 0.1)),
-    Mistake("beta_fixed", m.BETA_FIXED, lambda p: m.nesterov({**p, "beta": 0.9}),
-            not_default("beta", 0.9)),
 )  # fmt: skip
 
 

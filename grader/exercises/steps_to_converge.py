@@ -13,9 +13,9 @@ from grader.exercises.base import (
     Case,
     ExerciseSpec,
     Mistake,
+    again,
     curvatures,
     lr_beta,
-    not_default,
     vec,
 )
 from grader.sandbox.protocol import GradSpec
@@ -33,6 +33,20 @@ def cases(rng: np.random.Generator) -> list[Case]:
              f"the ravine from (2, 2), lr = 0.1, beta = {beta}, tol = 1e-6", visible=True)
         for i, beta in enumerate((0.5, 0.9))
     ]  # fmt: skip
+    cases.append(again(cases[0], 0, "at once"))
+    d = 2
+    curv = curvatures(rng, d) + 0.3
+    # The run that never converges comes early, in the lesson's 2 dimensions, and the lesson's
+    # second case is asked again right after it: a velocity kept between calls (a global)
+    # leaves it far from zero, and that shows.
+    cases.append(
+        Case(f"{ex}/edge/0", ex, "edge",
+             dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d) + 3.0, lr=0.05,
+                  beta=0.99, tol=1e-8, max_steps=40),
+             "beta = 0.99 with max_steps = 40: no k <= max_steps converges, expect None",
+             visible=True)
+    )  # fmt: skip
+    cases.append(again(cases[1], 1, "after a run that never converges"))
     styles = ["positional", "keywords", "defaults"]
     i = 0
     while i < 8:
@@ -50,21 +64,55 @@ def cases(rng: np.random.Generator) -> list[Case]:
         label = f"d = {d}, lr = {lr}, beta = {beta}, tol = {tol:g}, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
         i += 1
+    cases += _edges(rng)
+    cases.append(
+        Case(f"{ex}/forms/0", ex, "forms",
+             dict(grad_fn=GradSpec.quadratic(np.array([1.0, 2.0])), theta0=[3, -2], lr=0.2,
+                  beta=0.5, tol=1e-6, max_steps=1000),
+             "theta0 = [3, -2] as a list of ints (grad_fn takes a 1-D float array)")
+    )  # fmt: skip
+    cases.append(again(cases[5], 2, "after every other call"))  # random/0
+    return cases
+
+
+def _edges(rng: np.random.Generator) -> list[Case]:
+    """A start that has converged, a run that converges at max_steps exactly, tol = 0 at the
+    minimum (‖∇f‖ = 0 ≤ 0: a `<` never stops)."""
+    ex = "steps_to_converge"
     d = 4
     curv = curvatures(rng, d) + 0.3
-    cases.append(
-        Case(f"{ex}/edge/0", ex, "edge",
-             dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d), lr=0.05, beta=0.99,
-                  tol=1e-8, max_steps=40),
-             "beta = 0.99 with max_steps = 40: no k <= max_steps converges, expect None")
-    )  # fmt: skip
-    cases.append(
+    out = [
         Case(f"{ex}/edge/1", ex, "edge",
              dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d, 0.1), lr=0.05,
                   beta=0.7, tol=100.0, max_steps=50),
-             "a start that already meets tol = 100: expect 0")
+             "a start that already meets tol = 100: expect 0", visible=True),
+    ]  # fmt: skip
+    while True:
+        params = dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d), lr=0.1, beta=0.6,
+                      tol=1e-4, max_steps=1000)  # fmt: skip
+        k = _converges_at(params)
+        if k is not None and _clear_margin(params):
+            break
+    out.append(
+        Case(f"{ex}/edge/2", ex, "edge", {**params, "max_steps": k},
+             f"converging at step {k} with max_steps = {k}: the last step allowed counts",
+             visible=True)
     )  # fmt: skip
-    return cases
+    out.append(
+        Case(f"{ex}/edge/3", ex, "edge",
+             dict(grad_fn=GradSpec.quadratic(curv), theta0=np.zeros(d), lr=0.1, beta=0.9,
+                  tol=0.0, max_steps=20),
+             "theta0 at the minimum (all zeros) with tol = 0: ‖∇f(θ0)‖ = 0 ≤ tol, expect 0",
+             visible=True)
+    )  # fmt: skip
+    return out
+
+
+def _converges_at(params: dict[str, Any]) -> int | None:
+    from grader.sandbox.surfaces import quadratic
+
+    grad = quadratic(np.asarray(params["grad_fn"].spec["curvatures"]))[1]
+    return m.count_steps({**params, "grad_fn": grad})
 
 
 def _clear_margin(params: dict[str, Any]) -> bool:
@@ -89,17 +137,21 @@ MISTAKES = (
     Mistake("after", "the gradient is tested only after a step, so a start that has already "
             "converged is not 0. Test ‖∇f(θ_k)‖ ≤ tol before each step.",
             lambda p: m.count_steps(p, after=True)),
-    Mistake("gd", "the count matches plain gradient descent: the steps must use momentum with "
-            "the given beta.", lambda p: m.count_steps(p, beta=0.0), lambda p: p["beta"] != 0),
     Mistake("theta_norm", "it stops when ‖θ‖ ≤ tol; the test is on the gradient: "
             "‖∇f(θ_k)‖ ≤ tol.", lambda p: m.count_steps(p, on_theta=True)),
     Mistake("max_steps", "when nothing converges it returns max_steps; return None instead.",
             lambda p: m.count_steps(p, none_as=p["max_steps"])),
     Mistake("max_steps_plus", "when nothing converges it returns a number; return None instead.",
             lambda p: m.count_steps(p, none_as=p["max_steps"] + 1)),
-    Mistake("beta_fixed", m.BETA_FIXED, lambda p: m.count_steps(p, beta=0.9),
-            not_default("beta", 0.9)),
+    Mistake("strict", "it stops only when ‖∇f‖ < tol; the rule is ‖∇f(θ_k)‖ ≤ tol (with "
+            "tol = 0 at the minimum the norm is exactly 0, which counts).",
+            lambda p: m.count_steps(p, strict=True)),
+    Mistake("from_one", "the count starts at 1: k is the number of steps taken, so a start "
+            "that has already converged is 0 (loop over range(max_steps + 1)).",
+            lambda p: m.count_steps(p, first=1)),
 )  # fmt: skip
+# Plain gradient descent (beta = 0), a hard-coded beta, a loop one short of max_steps: the
+# engine's parameter substitutions find these for every exercise.
 
 
 EXERCISE = ExerciseSpec(

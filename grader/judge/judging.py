@@ -1,7 +1,9 @@
-"""What the hidden checks share: turning outcomes into verdicts and student values into arrays.
+"""What the hidden checks share: turning outcomes into verdicts and student values into answers.
 
-Pure judging: nothing here runs student code or prints. The checks call `Judge.results` for a
-group of cases and compare each answer with `same`, naming known mistakes with `diagnose`.
+Pure judging: nothing here runs student code or prints. A value check judges every sub-case of
+its groups (`check_values`), says how many failed, shows the first with enough digits to see
+the difference, and adds what `diagnose` finds true of all of them. The property checks
+(`check_unchanged`, `check_again`) count only when the answers are right too.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from grader.exercises import spec
-from grader.exercises.base import Case
+from grader.exercises.base import Case, Unreadable
 from grader.judge import diagnose
+from grader.judge.display import describe_failure, values
 from grader.sandbox.protocol import Outcome, Returned
 from grader.verdict import Failed, NotAttempted, StudentError, StudentTimeout
 
@@ -143,79 +146,106 @@ def _printed(stdout: str) -> str:
     return f"\nYour code printed:\n{stdout}" if stdout else ""
 
 
-# ---- turning returned values into the expected form ------------------------------------------
+# ---- reading what the student returned ------------------------------------------------------
+
+
+def read(exercise: str, answer: Answer) -> Any:
+    """The returned value in the exercise's answer form; raises Failed if it is not one."""
+    try:
+        return spec(exercise).answer.read(answer.returned, answer.expected)
+    except Unreadable as exc:
+        raise Failed(f"`{exercise}` returned {exc} ({answer.case.label})") from None
 
 
 def as_pair(exercise: str, answer: Answer) -> tuple[np.ndarray, np.ndarray]:
     """(theta', v') from a step function's return value, or a Failed naming what is off."""
-    got, case = answer.returned, answer.case
+    from grader.exercises.base import PAIR
+
+    try:
+        return PAIR.read(answer.returned, None)  # type: ignore[no-any-return]
+    except Unreadable as exc:
+        raise Failed(f"`{exercise}` returned {exc} ({answer.case.label})") from None
+
+
+def judged(exercise: str, answer: Answer) -> tuple[diagnose.Sub, str]:
+    """The sub-case as judged, and why its value could not be read ("" if it could)."""
+    form = spec(exercise).answer
+    try:
+        got = form.read(answer.returned, answer.expected)
+    except Unreadable as exc:
+        return diagnose.Sub(answer.case, diagnose.UNREAD, answer.expected, False), str(exc)
+    ok = diagnose.same(exercise, got, answer.expected)
+    return diagnose.Sub(answer.case, got, answer.expected, ok, answer.returned.aliased), ""
+
+
+# ---- the checks -------------------------------------------------------------------------------
+
+
+def check_values(judge: Judge, exercise: str, *groups: str) -> None:
+    """Judge every sub-case of these groups against the reference; one Failed for all."""
+    judged_subs = [judged(exercise, a) for a in judge.results(exercise, *groups)]
+    subs = [s for s, _ in judged_subs]
+    if all(s.ok for s in subs):
+        return
+    failing = [(s, why) for s, why in judged_subs if not s.ok]
+    if not failing:
+        return
+    first, why = failing[0]
+    form = spec(exercise).answer
     func = f"`{exercise}`"
-    if got.kind == "none":
-        raise Failed(f"{func} returned None ({case.label}). Did you forget a `return` statement?")
-    items = got.items if got.kind == "seq" else ()
-    if (
-        got.kind == "array"
-        and got.array is not None
-        and got.array.ndim == 2
-        and len(got.array) == 2
-    ):
-        items = ()
-        pair = (got.array[0], got.array[1])
-    elif len(items) == 2 and all(i.kind == "array" for i in items):
-        pair = (items[0].array, items[1].array)  # type: ignore[assignment]
+    if why:
+        text = f"{func} returned {why} ({first.case.label})"
     else:
+        text = describe_failure(form, first.case, first.got, first.expected)
+    if len(subs) > 1:
+        text = f"Failed {len(failing)} of {len(subs)} cases; the first: {text}"
+    diagnosis = diagnose.diagnose(exercise, subs, func, _context(judge, exercise, groups))
+    if diagnosis.cause is not None:
+        text += f"\nLikely cause: {diagnosis.cause.message}"
+    else:
+        every = "every failing case" if len(failing) > 1 else "this case"
+        text += "".join(f"\nOn {every}: {o}" for o in diagnosis.observations)
+    raise Failed(text)
+
+
+def _context(judge: Judge, exercise: str, groups: tuple[str, ...]) -> list[diagnose.Sub]:
+    """The exercise's other value cases that returned normally: a candidate cause must agree
+    with the ones that passed there too."""
+    out = []
+    for case, outcome in judge.all_outcomes(exercise):
+        if case.group in groups or case.repeats or outcome.status != "ok":
+            continue
+        out.append(judged(exercise, Answer(case, outcome, judge.reference.expected(case)))[0])
+    return out
+
+
+def _wrong_answers(judge: Judge, exercise: str) -> list[Case]:
+    wrong = []
+    for case, outcome in judge.all_outcomes(exercise):
+        raise_for_outcome(exercise, case, outcome)
+        answer = Answer(case, outcome, judge.reference.expected(case))
+        if not judged(exercise, answer)[0].ok:
+            wrong.append(case)
+    return wrong
+
+
+def _counts_only_when_right(judge: Judge, exercise: str, what: str) -> None:
+    """A property check earns nothing for a function that does not answer right (a function
+    that returns None leaves its arguments unchanged too)."""
+    wrong = _wrong_answers(judge, exercise)
+    if wrong:
+        total = len(judge.all_outcomes(exercise))
         raise Failed(
-            f"{func} returned {got.describe()} ({case.label}); it should return a pair "
-            "(theta', velocity'): `return new_theta, new_velocity`."
+            f"`{exercise}` {what}, but this check counts only when the answers are right, and "
+            f"{len(wrong)} of {total} were not (first: {wrong[0].label}; see the checks above)."
         )
-    d = len(case.params["theta"])
-    for name, value in zip(("theta'", "velocity'"), pair, strict=True):
-        if value.shape != (d,):
-            hint = (
-                " (it looks like the example's 2 dimensions are hard-coded)"
-                if value.shape == (2,)
-                else ""
-            )
-            raise Failed(
-                f"{func} returned {name} with shape {value.shape}, expected ({d},) for {case.label}"
-                f"{hint}. Work with whole arrays of any length."
-            )
-    return pair  # type: ignore[return-value]
-
-
-def check_finite(exercise: str, answer: Answer, value: np.ndarray, expected: np.ndarray) -> None:
-    bad = ~np.isfinite(value) & np.isfinite(expected)
-    if bad.any():
-        where = ""
-        if value.ndim == 2:
-            where = f" from row {int(np.argwhere(bad)[0][0])} on"
-        raise Failed(
-            f"`{exercise}` returned NaN or inf{where} ({answer.case.label}), where the "
-            "expected values are finite. Look for a division, a wrong sign that makes the "
-            "iteration blow up, or an uninitialised array (np.empty)."
-        )
-
-
-def fmt(array: np.ndarray) -> str:
-    # Shown to 6 places anyway; + 0.0 turns the -0.0 of rounding into 0.0 ("-0." confuses).
-    value = np.round(np.asarray(array, dtype=float), 6) + 0.0
-    return np.array2string(value, precision=6, separator=", ", suppress_small=True)
-
-
-def mistake_or(exercise: str, answer: Answer, got: Any, fallback: str) -> Failed:
-    """A Failed naming the known mistake that reproduces `got`, else the fallback message."""
-    diagnosis = diagnose.identify(exercise, answer.case.params, got, exercise)
-    if diagnosis:
-        return Failed(f"{fallback}\nLikely cause: {diagnosis}")
-    return Failed(fallback)
 
 
 def check_unchanged(judge: Judge, exercise: str) -> None:
-    """Fail if any call changed an array argument in place."""
+    """Fail if any call changed an array argument in place, or any answer is wrong."""
     names = {str(i): name for i, name in enumerate(spec(exercise).parameters)}
     pairs = judge.all_outcomes(exercise)
-    for case, outcome in pairs:
-        raise_for_outcome(exercise, case, outcome)
+    # A call that changed an argument and then crashed still changed it: say that first.
     for case, outcome in pairs:
         for key in outcome.mutated:
             name = names.get(key, key)
@@ -224,26 +254,30 @@ def check_unchanged(judge: Judge, exercise: str) -> None:
                 f"arrays (`x = x - ...`, or start from `np.array({name}, dtype=float)`) instead "
                 "of `x -= ...` or `x[i] = ...` on the caller's array."
             )
+    for case, outcome in pairs:
+        raise_for_outcome(exercise, case, outcome)
+    _counts_only_when_right(judge, exercise, "left its arguments unchanged")
 
 
-def check_step(judge: Judge, exercise: str, *groups: str) -> None:
-    """Judge a step function (momentum_step, nesterov_step): (theta', v') against the reference."""
-    for answer in judge.results(exercise, *groups):
-        theta, velocity = as_pair(exercise, answer)
-        exp_theta, exp_velocity = answer.expected
-        check_finite(exercise, answer, theta, exp_theta)
-        check_finite(exercise, answer, velocity, exp_velocity)
-        if diagnose.close(theta, exp_theta) and diagnose.close(velocity, exp_velocity):
+def check_again(judge: Judge, exercise: str) -> None:
+    """The same call made again (at once, and after other calls) gives the same answer."""
+    pairs = judge.all_outcomes(exercise)
+    by_id = {c.id: (c, o) for c, o in pairs}
+    form = spec(exercise).answer
+    for case, outcome in pairs:
+        if not case.repeats:
             continue
-        case = answer.case
-        if case.visible:
-            message = (
-                f"For {case.label}:\n"
-                f"  expected theta' = {fmt(exp_theta)}, velocity' = {fmt(exp_velocity)}\n"
-                f"  got      theta' = {fmt(theta)}, velocity' = {fmt(velocity)}"
+        earlier, earlier_outcome = by_id[case.repeats]
+        raise_for_outcome(exercise, earlier, earlier_outcome)
+        raise_for_outcome(exercise, case, outcome)
+        expected = judge.reference.expected(case)
+        first = read(exercise, Answer(earlier, earlier_outcome, expected))
+        again = read(exercise, Answer(case, outcome, expected))
+        if not diagnose.same(exercise, first, again):
+            shown = values(form, (("first call", first), ("called again", again)))
+            raise Failed(
+                f"`{exercise}` gave a different answer to the same call ({case.label}):\n"
+                f"{shown}\nIt keeps state between calls (a global, a mutable default argument "
+                "such as v=[], or an attribute): every call must start from its arguments alone."
             )
-        else:
-            pairs = (("theta'", theta, exp_theta), ("velocity'", velocity, exp_velocity))
-            wrong = " and ".join(n for n, g, e in pairs if not diagnose.close(g, e))
-            message = f"For {case.label}: the returned {wrong} differ from the expected values."
-        raise mistake_or(exercise, answer, (theta, velocity), message)
+    _counts_only_when_right(judge, exercise, "gave the same answer to the same call")

@@ -43,9 +43,14 @@ def decode_array(obj: Any) -> np.ndarray:
 
 
 def encode_arg(value: Any) -> dict[str, Any]:
-    """Arguments are arrays, plain scalars, or gradient functions described as data."""
+    """Arguments are arrays, plain scalars, lists of numbers, or gradient functions described
+    as data. Integer arrays keep their dtype (students must cope with an integer theta0)."""
     if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iu":
+            return {"array": encode_array(value), "dtype": "int64"}
         return {"array": encode_array(value)}
+    if isinstance(value, list) and all(isinstance(x, int | float) for x in value):
+        return {"list": value}
     if isinstance(value, GradSpec):
         return {"grad": value.spec}
     if value is None or isinstance(value, bool | int | float | str):
@@ -70,7 +75,10 @@ class GradSpec:
 
 def decode_arg(obj: dict[str, Any], make_grad: Any) -> Any:
     if "array" in obj:
-        return decode_array(obj["array"])
+        array = decode_array(obj["array"])
+        return array.astype(np.int64) if obj.get("dtype") == "int64" else array
+    if "list" in obj:
+        return [x for x in obj["list"] if isinstance(x, int | float)]
     if "grad" in obj:
         return make_grad(obj["grad"])
     return obj["value"]

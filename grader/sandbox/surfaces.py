@@ -113,10 +113,28 @@ def quadratic(curvatures: Array) -> tuple[Callable[[Array], float], Callable[[Ar
 
 
 def grad_fn_from_spec(spec: dict) -> Callable[[Array], Array]:
-    """Build a gradient function from its plain-data description (used across the sandbox)."""
+    """Build a gradient function from its plain-data description (used across the sandbox).
+
+    The function accepts only what the exercises promise to pass, a 1-D float numpy array, and
+    says so for anything else: a lenient gradient would let a list or an integer theta through
+    unnoticed, where a student's own gradient (or PyTorch's) would not."""
     kind = spec["kind"]
     if kind == "surface":
-        return SURFACES[spec["name"]].grad
-    if kind == "quadratic":
-        return quadratic(np.asarray(spec["curvatures"], dtype=float))[1]
-    raise ValueError(f"unknown gradient kind {kind!r}")
+        grad = SURFACES[spec["name"]].grad
+    elif kind == "quadratic":
+        grad = quadratic(np.asarray(spec["curvatures"], dtype=float))[1]
+    else:
+        raise ValueError(f"unknown gradient kind {kind!r}")
+
+    def grad_fn(theta: Array) -> Array:
+        if not isinstance(theta, np.ndarray):
+            got = type(theta).__name__
+        elif theta.dtype.kind != "f":
+            got = f"an array of {theta.dtype} (convert with np.array(theta0, dtype=float))"
+        elif theta.ndim != 1:
+            got = f"an array of shape {theta.shape}"
+        else:
+            return grad(theta)
+        raise TypeError(f"grad_fn expects a 1-D float numpy array, got {got}")
+
+    return grad_fn

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-DIAGNOSIS = 'momentum=False, `optimize` still used momentum'
+DIAGNOSIS = 'momentum=True whatever momentum is passed'
 
 
 def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):

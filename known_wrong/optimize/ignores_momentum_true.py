@@ -2,7 +2,7 @@
 
 import numpy as np
 
-DIAGNOSIS = 'ran plain gradient descent'
+DIAGNOSIS = 'momentum=False (whatever is passed)'
 
 
 def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-DIAGNOSIS = 'last step is missing'
+DIAGNOSIS = 'steps − 1: one fewer than passed'
 
 
 def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-DIAGNOSIS = 'always has 30 steps'
+DIAGNOSIS = 'steps = 30 whatever steps is passed'
 
 
 def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):

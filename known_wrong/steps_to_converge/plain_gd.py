@@ -2,7 +2,7 @@
 
 import numpy as np
 
-DIAGNOSIS = 'plain gradient descent'
+DIAGNOSIS = 'beta = 0, as if the term with beta were left out'
 
 
 def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=1000):

@@ -49,11 +49,13 @@ def test_a_line_per_check_with_feedback_under_failures(tmp_path):
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     checks = [line for line in lines if line.startswith("  ✓") or line.startswith("  ✗")]
-    assert len(checks) == 4
-    assert "  ✓ leaves its arguments unchanged" in lines
+    assert len(checks) == 6
+    # Unchanged arguments earn nothing while the answers are wrong (issue 9).
+    assert "  ✗ leaves its arguments unchanged" in lines
+    assert "counts only when the answers are right" in proc.stdout
     assert "expected theta' = [1.2, 1.8], velocity' = [-0.8, -0.2]" in proc.stdout
     assert "Likely cause: the gradient term has the wrong sign" in proc.stdout
-    assert "momentum_step  1/4" in proc.stdout
+    assert "momentum_step  0/4" in proc.stdout
 
 
 def test_selecting_exercises_grades_only_those(solved):
@@ -123,7 +125,7 @@ def test_json_is_gradescope_results(tmp_path):
     assert set(data) >= {"score", "execution_time", "output", "tests", "visibility"}
     assert data["score"] == 11 and data["extra_data"]["seed"] == 7
     tests = data["tests"]
-    assert len(tests) == 16
+    assert len(tests) == 25
     for test in tests:
         assert set(test) >= {"name", "score", "max_score", "status", "output"}
         assert test["status"] in ("passed", "failed")
