@@ -77,12 +77,11 @@ def _spawn():
     if sys.version_info >= (3, 11):
         args.append(-1)  # process group
     args += [None, None, None, -1, None]
-    if sys.version_info[:2] == (3, 12):
-        args.append(False)  # allow_vfork
-    try:
-        _posixsubprocess.fork_exec(*args)
-    except Exception as exc:
-        print("spawn failed:", exc)
+    for extra in ([False], []):  # allow_vfork, in the versions that have it
+        try:
+            return _posixsubprocess.fork_exec(*args, *extra)
+        except TypeError:
+            pass
 _spawn()
 """
     + SIGN_BUG
