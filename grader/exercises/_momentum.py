@@ -5,7 +5,6 @@ Pure functions of a case's parameters (already materialised: gradients are calla
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -162,13 +161,11 @@ def count_steps(p: dict[str, Any], *, beta: float | None = None, on_theta: bool 
     return none_as
 
 
-def lesson(momentum: bool) -> Callable[[dict[str, Any]], np.ndarray]:
-    def compute(p: dict[str, Any]) -> np.ndarray:
-        lesson = {"grad_fn": SURFACES["ravine"].grad, "theta0": LESSON_START, "lr": 0.1,
-                  "steps": 30, "momentum": momentum, "beta": 0.9}  # fmt: skip
-        return trajectory(lesson)
-
-    return compute
+def lesson(p: dict[str, Any]) -> np.ndarray:
+    """The lesson's own run (with or without momentum, as asked), whatever else is passed."""
+    lesson = {"grad_fn": SURFACES["ravine"].grad, "theta0": LESSON_START, "lr": 0.1,
+              "steps": 30, "momentum": p["momentum"], "beta": 0.9}  # fmt: skip
+    return trajectory(lesson)
 
 
 def uses_momentum(p: dict[str, Any]) -> bool:

@@ -104,14 +104,10 @@ MISTAKES = (
     Mistake("velocity_grad",
             "the velocity does not start at zero (it starts at the first gradient ∇f(θ0)): use "
             "np.zeros_like(theta).", lambda p: m.trajectory(p, v0="grad"), m.uses_momentum),
-    Mistake("lesson_gd",
-            "`optimize` returned the lesson's gradient-descent trajectory for a different "
-            "problem: compute the trajectory from the arguments, do not hard-wire the example.",
-            m.lesson(False), lambda p: not m.is_lesson(p)),
-    Mistake("lesson_momentum",
-            "`optimize` returned the lesson's momentum trajectory for a different problem: "
-            "compute the trajectory from the arguments, do not hard-wire the example.",
-            m.lesson(True), lambda p: not m.is_lesson(p)),
+    Mistake("lesson",
+            "`optimize` returned the lesson's trajectory (from (2, 2) on the ravine, lr = 0.1, "
+            "30 steps) for a different problem: compute the trajectory from the arguments, do "
+            "not hard-wire the example.", m.lesson, lambda p: not m.is_lesson(p)),
 )  # fmt: skip
 # A hard-coded lr, beta or steps, an ignored `momentum` flag, β(v − α∇f) (lr replaced by lr·β),
 # one step too many or too few: the engine's parameter substitutions find these for every

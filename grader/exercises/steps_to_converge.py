@@ -34,19 +34,11 @@ def cases(rng: np.random.Generator) -> list[Case]:
         for i, beta in enumerate((0.5, 0.9))
     ]  # fmt: skip
     cases.append(again(cases[0], 0, "at once"))
-    d = 2
-    curv = curvatures(rng, d) + 0.3
-    # The run that never converges comes early, in the lesson's 2 dimensions, and the lesson's
-    # second case is asked again right after it: a velocity kept between calls (a global)
-    # leaves it far from zero, and that shows.
-    cases.append(
-        Case(f"{ex}/edge/0", ex, "edge",
-             dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d) + 3.0, lr=0.05,
-                  beta=0.99, tol=1e-8, max_steps=40),
-             "beta = 0.99 with max_steps = 40: no k <= max_steps converges, expect None",
-             visible=True)
-    )  # fmt: skip
-    cases.append(again(cases[1], 1, "after a run that never converges"))
+    never, start, exact, zero = _edges(rng)
+    # The run that never converges comes early, and right after it the run that converges at
+    # max_steps exactly is asked again (same dimension): a velocity kept between calls (a
+    # global) is far from zero after it, and the sensitive run shows that.
+    cases += [exact, never, again(exact, 1, "after a run that never converges")]
     styles = ["positional", "keywords", "defaults"]
     i = 0
     while i < 8:
@@ -64,55 +56,67 @@ def cases(rng: np.random.Generator) -> list[Case]:
         label = f"d = {d}, lr = {lr}, beta = {beta}, tol = {tol:g}, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
         i += 1
-    cases += _edges(rng)
+    cases += [start, zero]
     cases.append(
         Case(f"{ex}/forms/0", ex, "forms",
              dict(grad_fn=GradSpec.quadratic(np.array([1.0, 2.0])), theta0=[3, -2], lr=0.2,
                   beta=0.5, tol=1e-6, max_steps=1000),
              "theta0 = [3, -2] as a list of ints (grad_fn takes a 1-D float array)")
     )  # fmt: skip
-    cases.append(again(cases[5], 2, "after every other call"))  # random/0
+    cases.append(again(cases[6], 2, "after every other call"))  # random/0
     return cases
 
 
-def _edges(rng: np.random.Generator) -> list[Case]:
-    """A start that has converged, a run that converges at max_steps exactly, tol = 0 at the
-    minimum (‖∇f‖ = 0 ≤ 0: a `<` never stops)."""
+def _edges(rng: np.random.Generator) -> tuple[Case, Case, Case, Case]:
+    """A run that never converges, a start that has converged, a run that converges at
+    max_steps exactly, tol = 0 at the minimum (‖∇f‖ = 0 ≤ 0: a `<` never stops)."""
     ex = "steps_to_converge"
+    curv = curvatures(rng, 2) + 0.3
+    never = Case(f"{ex}/edge/0", ex, "edge",
+                 dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, 2) + 3.0, lr=0.05,
+                      beta=0.99, tol=1e-8, max_steps=40),
+                 "beta = 0.99 with max_steps = 40: no k <= max_steps converges, expect None",
+                 visible=True)  # fmt: skip
+    leftover = _run({**never.params, "max_steps": 40})[1]
+    while True:
+        params = dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, 2), lr=0.1, beta=0.9,
+                      tol=1e-4, max_steps=1000)  # fmt: skip
+        k = _run(params)[0]
+        # Started with the velocity the never-converging run leaves behind, it must not
+        # converge at k too: then a velocity kept between calls shows on this case.
+        if k is not None and _clear_margin(params) and _run(params, leftover)[0] != k:
+            break
+    exact = Case(f"{ex}/edge/2", ex, "edge", {**params, "max_steps": k},
+                 f"converging at step {k} with max_steps = {k}: the last step allowed counts",
+                 visible=True)  # fmt: skip
     d = 4
     curv = curvatures(rng, d) + 0.3
-    out = [
-        Case(f"{ex}/edge/1", ex, "edge",
-             dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d, 0.1), lr=0.05,
-                  beta=0.7, tol=100.0, max_steps=50),
-             "a start that already meets tol = 100: expect 0", visible=True),
-    ]  # fmt: skip
-    while True:
-        params = dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d), lr=0.1, beta=0.6,
-                      tol=1e-4, max_steps=1000)  # fmt: skip
-        k = _converges_at(params)
-        if k is not None and _clear_margin(params):
-            break
-    out.append(
-        Case(f"{ex}/edge/2", ex, "edge", {**params, "max_steps": k},
-             f"converging at step {k} with max_steps = {k}: the last step allowed counts",
-             visible=True)
-    )  # fmt: skip
-    out.append(
-        Case(f"{ex}/edge/3", ex, "edge",
-             dict(grad_fn=GradSpec.quadratic(curv), theta0=np.zeros(d), lr=0.1, beta=0.9,
-                  tol=0.0, max_steps=20),
-             "theta0 at the minimum (all zeros) with tol = 0: ‖∇f(θ0)‖ = 0 ≤ tol, expect 0",
-             visible=True)
-    )  # fmt: skip
-    return out
+    start = Case(f"{ex}/edge/1", ex, "edge",
+                 dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d, 0.1), lr=0.05,
+                      beta=0.7, tol=100.0, max_steps=50),
+                 "a start that already meets tol = 100: expect 0", visible=True)  # fmt: skip
+    zero = Case(f"{ex}/edge/3", ex, "edge",
+                dict(grad_fn=GradSpec.quadratic(curv), theta0=np.zeros(d), lr=0.1, beta=0.9,
+                     tol=0.0, max_steps=20),
+                "theta0 at the minimum (all zeros) with tol = 0: ‖∇f(θ0)‖ = 0 ≤ tol, expect 0",
+                visible=True)  # fmt: skip
+    return never, start, exact, zero
 
 
-def _converges_at(params: dict[str, Any]) -> int | None:
+def _run(params: dict[str, Any], velocity: np.ndarray | None = None) -> tuple[int | None, Any]:
+    """(steps to converge, the velocity at the end) from this starting velocity."""
     from grader.sandbox.surfaces import quadratic
 
     grad = quadratic(np.asarray(params["grad_fn"].spec["curvatures"]))[1]
-    return m.count_steps({**params, "grad_fn": grad})
+    theta = np.array(params["theta0"], dtype=float)
+    v = np.zeros_like(theta) if velocity is None else velocity.copy()
+    for k in range(params["max_steps"] + 1):
+        g = grad(theta)
+        if np.linalg.norm(g) <= params["tol"]:
+            return k, v
+        v = params["beta"] * v - params["lr"] * g
+        theta = theta + v
+    return None, v
 
 
 def _clear_margin(params: dict[str, Any]) -> bool:

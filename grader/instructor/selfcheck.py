@@ -139,7 +139,20 @@ def _known_wrong(course: Course, wrong, run: RunResult) -> Finding:  # type: ign
     if wrong.diagnosis.lower() not in messages:
         return Finding(False, f"{where}: {result.status} as expected, but no feedback mentions "
                        f"{wrong.diagnosis!r}")  # fmt: skip
+    # The engine, not the list, is on trial: one mistake must not read as two causes.
+    causes = sorted(named_causes(c.message for c in result.checks))
+    if len(causes) > 1:
+        return Finding(False, f"{where}: the feedback names {len(causes)} different causes for "
+                       f"one mistake: {' | '.join(causes)}")  # fmt: skip
     return Finding(True, f"{where}: {result.status}, diagnosed")
+
+
+def named_causes(messages) -> set[str]:  # type: ignore[no-untyped-def]
+    """The distinct "Likely cause: ..." lines in these feedback messages."""
+    return {
+        line.strip() for m in messages for line in m.splitlines()
+        if line.strip().startswith("Likely cause:")
+    }  # fmt: skip
 
 
 def _quiz(course: Course) -> list[Finding]:
