@@ -16,7 +16,7 @@ from typing import TextIO
 from grader import __version__, argtypes, state
 from grader.course import Course, Exercise, load_course
 from grader.report import Style, render_list, render_run
-from grader.sandbox.process import DEFAULT_TIMEOUT
+from grader.sandbox.process import DEFAULT_TIMEOUT, signals_end_workers
 from labkit.console import Console, install_fallback
 from labkit.errors import LabError, report_error
 
@@ -102,13 +102,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
-    try:
-        return int(args.handler(args))
-    except LabError as exc:
-        return report_error(PROG, exc, sys.stderr)
-    except KeyboardInterrupt:
+    # Ctrl-C, SIGTERM and SIGHUP end every worker at once; then whatever the interrupted code
+    # raised (pytest turns it into its own exit code) is not reported: one line, 128 + signal.
+    with signals_end_workers() as caught:
+        try:
+            code = int(args.handler(args))
+        except LabError as exc:
+            code = 0 if caught else report_error(PROG, exc, sys.stderr)
+        except Exception:
+            if not caught:
+                raise
+    if caught:
         print(f"\n{PROG}: interrupted.", file=sys.stderr)
-        return 130
+        return 128 + caught[0]
+    return code
 
 
 def entry() -> None:

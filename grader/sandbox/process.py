@@ -1,38 +1,74 @@
 """Run student calls in a separate, disposable process and bring back plain-data outcomes.
 
-The judge never imports student code. It sends a list of calls to ``worker.py`` and reads one
-event per line back. A call that does not answer within the timeout gets its worker killed; the
-rest of that function's calls are marked the same way (a looping function costs one timeout, not
-one per check) and a fresh worker carries on with the other functions.
+The judge never imports student code. It sends a list of calls to ``worker.py`` on the worker's
+stdin and reads one event per line from the worker's stdout; what student code prints arrives
+on the worker's stderr (see worker.take_stdout). Both pipes are read by threads, so waiting with
+a time limit works the same on Windows, macOS and Linux.
+
+Limits, all the student's error when broken and never the grader's:
+- every step (an import, a call) has an absolute deadline, set when the step starts; no message
+  moves it. A looping call gets its worker ended; the rest of that function's calls are marked
+  the same way (one timeout, not one per check) and a fresh worker carries on;
+- a message is at most protocol.MAX_LINE bytes and MAX_DEPTH deep, and one function's answers
+  at most MAX_FUNCTION_BYTES in all, so the judge's memory stays bounded;
+- the worker's memory is watched (platform.memory_reader) and it is ended past the limit.
+If a worker breaks (a crash, garbage on the channel, too much memory) after code from another
+file ran in it, the blame is not certain: that file is run again alone, in its own worker.
+
+The seam for other backends (bubblewrap, a separate user, the fork server): spawn() builds a
+WorkerCommand (argv, env, cwd), passes it through `wrap` if given (which may return a changed
+command, e.g. argv prefixed with a bwrap command line and a smaller env), then starts it with
+`launcher(argv, env, cwd, out_fd, proto_fd)`. The launcher must give the new process `out_fd` as
+its stderr and `proto_fd` as its stdout, and return an object with `.stdin` (a binary file),
+`.pid`, `.poll()`, `.wait(timeout)` and `.kill()`; the default is `popen`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.protocol import Call, Outcome
+from grader.sandbox import platform, protocol
+from grader.sandbox.protocol import Call, Outcome, ProtocolError
 
 WORKER = Path(__file__).with_name("worker.py")
 GRADER_DIR = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 30.0  # python + numpy start-up; generous because CI machines are shared
 DEFAULT_TIMEOUT = 5.0
 OUTPUT_CAP = 8000  # characters kept of what the worker wrote straight to its stdout/stderr
+MAX_FUNCTION_BYTES = 32 << 20  # answers of one function, in all (two 10**6-float arrays: 22 MiB)
 
 
 class SandboxError(Exception):
     """The sandbox itself could not run (not the student's fault)."""
+
+
+@dataclass
+class WorkerCommand:
+    """How a worker is started; `wrap` hooks receive one and return one."""
+
+    argv: list[str]  # python -I -B worker.py EXERCISES_DIR FORBIDDEN_JSON (these two stay last)
+    env: dict[str, str]
+    cwd: str  # the scratch folder, removed when the worker ends
+    exercises_dir: str
+    scratch: str
+
+
+Wrap = Callable[[WorkerCommand], WorkerCommand]
+# (argv, env, cwd, output fd, protocol fd) -> a process with .stdin, .pid, .poll(), .wait(), .kill()
+Launcher = Callable[[list[str], dict[str, str], str, int, int], Any]
 
 
 def run_calls(
@@ -41,23 +77,32 @@ def run_calls(
     timeout: float = DEFAULT_TIMEOUT,
     forbidden: Iterable[Path] = (),
     launcher: Launcher | None = None,
+    wrap: Wrap | None = None,
+    memory_mib: int | None = None,
 ) -> dict[str, Outcome]:
-    """Run every call in isolated workers; never raises for anything the student code does.
-
-    `launcher` starts each worker process (default: a fresh `python -I` via subprocess); the
-    instructor's batch grading passes a fork server that starts the same worker faster.
-    """
+    """Run every call in isolated workers; never raises for anything the student code does."""
     outcomes: dict[str, Outcome] = {}
     pending = list(calls)
     forbidden = list(forbidden)
+    limits = _Limits(timeout, memory_mib or platform.memory_limit_mib())
+    alone = False  # one file per worker, once a broken worker could not say whose fault it was
     while pending:
-        worker = spawn(exercises_dir, forbidden, launcher)
-        _Worker(worker, pending, timeout, outcomes).run()
+        batch = [c for c in pending if c.module == pending[0].module] if alone else pending
+        worker = _Worker(spawn(exercises_dir, forbidden, launcher, wrap), batch, limits, alone)
+        worker.run(outcomes)
+        alone = alone or worker.unsure
         pending = [c for c in pending if c.id not in outcomes]
     return outcomes
 
 
 @dataclass
+class _Limits:
+    timeout: float
+    memory_mib: int
+    spent: dict[tuple[str, str], int] = field(default_factory=dict)  # answer bytes per function
+
+
+@dataclass(eq=False)
 class Spawned:
     """A worker process that has started (it imports numpy first) and waits for its calls."""
 
@@ -65,54 +110,141 @@ class Spawned:
     proto_fd: int
     out_fd: int
     scratch: tempfile.TemporaryDirectory[str]
-
+    handle: Any = None  # platform state (a Windows job object)
     closed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def kill(self) -> None:
+        """End the worker's whole tree (idempotent; safe from any thread)."""
+        try:
+            platform.kill_tree(self.proc, self.handle)
+        except OSError:
+            pass
 
     def close(self) -> None:
-        # Idempotent: closing a file descriptor twice could close one the number was reused for.
-        if self.closed:
-            return
-        self.closed = True
-        _kill(self.proc)
-        for fd in (self.proto_fd, self.out_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.scratch.cleanup()
+        """Kill, reap and remove the scratch folder. Idempotent (closing a file descriptor
+        twice could close one the number was reused for) and safe from two threads."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+        self.kill()
+        try:
+            self.proc.stdin.close()  # the worker's judge-watch thread sees EOF
+        except (OSError, AttributeError):
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except (subprocess.TimeoutExpired, OSError):
+            pass
+        platform.detach(self.handle)
+        with _LOCK:
+            _LIVE.discard(self)
+        try:
+            self.scratch.cleanup()
+        except OSError:
+            pass
+
+
+_LIVE: set[Spawned] = set()
+_LOCK = threading.RLock()  # re-entrant: stop_all may run in a signal handler
+_STOPPED = threading.Event()
+
+
+def stop_all() -> None:
+    """End every worker of this process and refuse new ones: for Ctrl-C and SIGTERM. Safe in a
+    signal handler (it only kills processes; `close_all` then cleans up)."""
+    _STOPPED.set()
+    with _LOCK:
+        live = list(_LIVE)
+    for spawned in live:
+        spawned.kill()
+
+
+def close_all() -> None:
+    """Reap every worker and remove its scratch folder (after stop_all)."""
+    with _LOCK:
+        live = list(_LIVE)
+    for spawned in live:
+        spawned.close()
+
+
+@contextmanager
+def signals_end_workers() -> Iterator[list[int]]:
+    """While active (main thread only), SIGINT, SIGTERM and SIGHUP end every worker at once,
+    then raise KeyboardInterrupt so `finally` blocks run. The list receives the signal numbers;
+    the caller exits with 128 + the first. Previous handlers come back afterwards."""
+    caught: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        caught.append(signum)
+        stop_all()
+        raise KeyboardInterrupt
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")  # SIGBREAK: Ctrl-Break on Windows
+    numbers = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    saved = {}
+    if threading.current_thread() is threading.main_thread():
+        saved = {n: signal.signal(n, handler) for n in numbers}
+    try:
+        yield caught
+    except KeyboardInterrupt:
+        if not caught:
+            caught.append(signal.SIGINT)
+            stop_all()
+    finally:
+        for number, previous in saved.items():
+            signal.signal(number, previous)
+        if caught:
+            close_all()
 
 
 def spawn(
-    exercises_dir: Path, forbidden: Iterable[Path] = (), launcher: Launcher | None = None
+    exercises_dir: Path,
+    forbidden: Iterable[Path] = (),
+    launcher: Launcher | None = None,
+    wrap: Wrap | None = None,
 ) -> Spawned:
     """Start a worker; it imports numpy, then waits for its calls on stdin."""
+    if _STOPPED.is_set():
+        raise SandboxError("the grader was interrupted")
     scratch = tempfile.TemporaryDirectory(prefix="momentum-lab-")
     forbidden_dirs = [str(GRADER_DIR), *(str(Path(f).resolve()) for f in forbidden)]
+    exercises = str(Path(exercises_dir).resolve())
+    argv = [sys.executable, "-I", "-B", str(WORKER), exercises, json.dumps(forbidden_dirs)]
+    command = WorkerCommand(argv, platform.worker_env(scratch.name), scratch.name, exercises,
+                            scratch.name)  # fmt: skip
+    if wrap is not None:
+        command = wrap(command)
     proto_r, proto_w = os.pipe()
     out_r, out_w = os.pipe()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": scratch.name,
-        "LANG": "C.UTF-8",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-    argv = [
-        sys.executable, "-I", "-B", str(WORKER), str(proto_w),
-        str(Path(exercises_dir).resolve()), json.dumps(forbidden_dirs),
-    ]  # fmt: skip
     try:
-        proc = (launcher or popen)(argv, env, scratch.name, out_w, proto_w)
-    except OSError as exc:
+        with _LOCK:  # registered before stop_all can miss it
+            if _STOPPED.is_set():
+                raise SandboxError("the grader was interrupted")
+            proc = (launcher or popen)(command.argv, command.env, command.cwd, out_w, proto_w)
+            spawned = Spawned(proc, proto_r, out_r, scratch, platform.attach(proc))
+            _LIVE.add(spawned)
+    except (OSError, SandboxError) as exc:
         os.close(proto_r)
         os.close(out_r)
         scratch.cleanup()
+        if isinstance(exc, SandboxError):
+            raise
         raise SandboxError(f"cannot start the sandbox: {exc}") from exc
     finally:
         os.close(proto_w)
         os.close(out_w)
-    return Spawned(proc, proto_r, out_r, scratch)
+    return spawned
+
+
+def popen(argv: list[str], env: dict[str, str], cwd: str, out_fd: int, proto_fd: int) -> Any:
+    """The default launcher: a fresh process, its own process group where the platform has
+    them; protocol on its stdout, its output on its stderr."""
+    return subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=proto_fd, stderr=out_fd, cwd=cwd, env=env,
+        **platform.popen_kwargs(),
+    )  # fmt: skip
 
 
 class SandboxRun:
@@ -139,28 +271,94 @@ class SandboxRun:
         return self._result
 
 
+class _Lines:
+    """Protocol lines read from a pipe by a thread; get() waits at most `wait` seconds.
+
+    The queue is short, so a worker that floods the channel blocks instead of filling the
+    judge's memory; a line longer than MAX_LINE ends the reading."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._queue: queue.Queue[tuple[str, bytes]] = queue.Queue(maxsize=4)
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def get(self, wait: float) -> tuple[str, bytes] | None:
+        try:
+            return self._queue.get(timeout=max(wait, 0.0))
+        except queue.Empty:
+            return None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _put(self, item: tuple[str, bytes]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self) -> None:
+        buffer = bytearray()
+        try:
+            while not self._stop.is_set():
+                chunk = os.read(self._fd, 1 << 20)
+                if not chunk:
+                    break
+                start = len(buffer)
+                buffer += chunk
+                end = buffer.find(b"\n", start)
+                while end >= 0:
+                    if not self._put(("line", bytes(buffer[:end]))):
+                        return
+                    del buffer[: end + 1]
+                    end = buffer.find(b"\n")
+                if len(buffer) > protocol.MAX_LINE:
+                    mib = protocol.MAX_LINE >> 20
+                    self._put(("error", f"a message longer than {mib} MiB".encode()))
+                    return
+        except OSError:
+            pass
+        self._put(("eof", b""))
+
+
 class _Worker:
-    """One worker process over the pending calls; fills `outcomes` as events arrive."""
+    """One worker process over a list of calls: the judge's side of the conversation."""
 
-    def __init__(
-        self, spawned: Spawned, calls: Sequence[Call], timeout: float, outcomes: dict[str, Outcome]
-    ) -> None:
+    def __init__(self, spawned: Spawned, calls: Sequence[Call], limits: _Limits, alone: bool):
         self.spawned = spawned
-        self.calls = list(calls)
-        self.timeout = timeout
-        self.outcomes = outcomes
+        self.queue = list(calls)
+        self.limits = limits
+        self.alone = alone
         self.output = bytearray()
+        self.loaded: set[str] = set()  # files whose code ran in this worker
+        self.importing: str | None = None
+        self.unsure = False  # broke with code of several files loaded: nobody was blamed
 
-    def run(self) -> None:
+    def run(self, outcomes: dict[str, Outcome]) -> None:
+        self.outcomes = outcomes
         worker = self.spawned
         drain = threading.Thread(target=self._drain, args=(worker.out_fd,), daemon=True)
         drain.start()
+        lines = _Lines(worker.proto_fd)
         try:
-            self._talk(worker.proc, worker.proto_fd)
+            self._talk(lines)
         finally:
-            _kill(worker.proc)
+            lines.stop()
+            worker.kill()
+            # Only close the pipes whose readers have finished: closing a descriptor another
+            # thread still reads could close one the number was reused for.
             drain.join(timeout=2)
+            lines.thread.join(timeout=2)
             worker.close()
+            if not drain.is_alive():
+                os.close(worker.out_fd)
+            if not lines.thread.is_alive():
+                os.close(worker.proto_fd)
 
     def _drain(self, fd: int) -> None:
         # Keep the first OUTPUT_CAP bytes and throw the rest away, so a flood never fills a pipe.
@@ -171,85 +369,127 @@ class _Worker:
         except OSError:
             pass
 
-    def _talk(self, proc: subprocess.Popen[bytes], fd: int) -> None:
-        from grader.sandbox import protocol
-        from grader.sandbox.protocol import ProtocolError
-
-        request = json.dumps({"calls": [c.to_json() for c in self.calls]}) + "\n"
-        writer = threading.Thread(target=_write, args=(proc, request.encode()), daemon=True)
-        writer.start()
-        queue = list(self.calls)
-        buffer = b""
+    def _talk(self, lines: _Lines) -> None:
+        proc = self.spawned.proc
+        request = {"calls": [c.to_json() for c in self.queue], "limits": platform.posix_layer()}
+        try:
+            proc.stdin.write(json.dumps(request).encode() + b"\n")
+            proc.stdin.flush()  # stdin stays open: the worker ends itself when it closes
+        except OSError:
+            pass  # the worker died before reading; the reader reports it
+        memory, every = platform.memory_reader(proc, self.spawned.handle)
+        limit = self.limits.memory_mib << 20
         ready = False
-        importing: str | None = None
         deadline = time.monotonic() + STARTUP_SECONDS
-        while queue:
+        next_look = time.monotonic() + every
+        while self.queue:
+            now = time.monotonic()
+            if now >= next_look:
+                used = memory()
+                if used is not None and used > limit:
+                    return self._broke(ready, "memory", "")
+                next_look = now + every
+            if now >= deadline:
+                return self._broke(ready, "timeout", "")
+            item = lines.get(min(deadline, next_look) - now)
+            if item is None:
+                continue
+            kind, data = item
+            if kind == "eof":
+                return self._broke(ready, "eof", "")
             try:
-                lines, buffer, eof = _read_lines(fd, buffer, deadline)
-                for line in lines:
-                    importing = self._handle(protocol.loads(line), queue, importing)
-                    ready = True  # the first event is "ready"; student code runs only after it
-                    deadline = time.monotonic() + self.timeout
-            except ProtocolError as exc:
-                if not ready:  # no student code has run yet: this one is ours
-                    raise SandboxError(f"the sandbox worker sent {exc}") from exc
-                if not queue:
-                    return
-                # Student code can write to the worker's channel too; garbage there is theirs.
-                self._fail_current(
-                    queue, importing, "crash",
-                    f"the grader could not read what came back ({exc}). Does your code write "
-                    "to file descriptors it did not open?",
-                )  # fmt: skip
-                return
-            if not queue:
-                return
-            if eof or time.monotonic() >= deadline:
+                if kind == "error":
+                    raise ProtocolError(data.decode())
+                event = protocol.loads(data)
                 if not ready:
-                    detail = self.output.decode("utf-8", "replace").strip()
-                    why = "stopped" if eof else f"did not start within {STARTUP_SECONDS:.0f} s"
-                    raise SandboxError(f"the sandbox worker {why}. {detail}".strip())
-                if eof:
-                    code = proc.wait()
-                    self._fail_current(queue, importing, "crash", _exit_reason(code))
+                    if not isinstance(event, dict) or event.get("event") != "ready":
+                        raise ProtocolError(f"unexpected message {data[:200]!r}")
+                    ready = True
                 else:
-                    self._fail_current(queue, importing, "timeout", "")
-                return
+                    self._step(event, len(data))
+            except ProtocolError as exc:
+                return self._broke(ready, "protocol", str(exc))
+            # A step started (or the worker became ready): the next one gets its own time.
+            deadline = time.monotonic() + (self.limits.timeout if ready else STARTUP_SECONDS)
 
-    def _handle(self, event: Any, queue: list[Call], importing: str | None) -> str | None:
-        """Apply one event from the worker; returns the module being imported, if any."""
-        from grader.sandbox.protocol import ProtocolError
-
+    def _step(self, event: Any, size: int) -> None:
+        """Apply one event; only the next step of the conversation is accepted."""
         kind = event.get("event") if isinstance(event, dict) else None
-        if kind == "ready":
-            return importing
-        if kind == "import":
-            return str(event.get("module"))
-        if kind == "imported":
-            return None
-        if kind == "result" and queue and event.get("id") == queue[0].id:
-            self.outcomes[queue[0].id] = _outcome(event)
-            queue.pop(0)
-            return importing
-        if kind == "done" and not queue:
-            return importing
-        # Includes a "done" with calls still pending, which would otherwise restart forever.
+        current = self.queue[0]
+        if kind == "import" and self.importing is None and current.module not in self.loaded:
+            if event.get("module") == current.module:
+                self.importing = current.module
+                self.loaded.add(current.module)
+                return
+        elif kind == "imported" and self.importing is not None:
+            if event.get("module") == self.importing:
+                self.importing = None
+                return
+        elif kind == "result" and self.importing is None and current.module in self.loaded:
+            if event.get("id") == current.id:
+                self.outcomes[current.id] = self._accept(current, event, size)
+                self.queue.pop(0)
+                return
+        # Includes a second "ready" and a "done" with calls still pending.
         raise ProtocolError(f"unexpected message {str(event)[:200]}")
 
-    def _fail_current(
-        self, queue: list[Call], importing: str | None, status: str, why: str
-    ) -> None:
+    def _accept(self, call: Call, event: dict[str, Any], size: int) -> Outcome:
+        outcome = protocol.decode_result(event)
+        key = (call.module, call.func)
+        spent = self.limits.spent.get(key, 0) + size
+        self.limits.spent[key] = spent
+        if spent > MAX_FUNCTION_BYTES:
+            return Outcome(
+                "crash", error_type="crash", stdout=outcome.stdout,
+                error=f"`{call.func}` sent back more than {MAX_FUNCTION_BYTES >> 20} MiB of "
+                "answers over its calls, far more than any case needs",
+            )  # fmt: skip
+        return outcome
+
+    def _broke(self, ready: bool, how: str, detail: str) -> None:
+        """The worker timed out, ended, sent garbage, or used too much memory."""
+        ended = _exit_reason(self.spawned.proc) if how == "eof" else ""  # before we kill it
+        self.spawned.kill()
+        if not ready:  # no student code has run yet: this one is ours
+            output = self.output.decode("utf-8", "replace").strip()
+            why = {
+                "timeout": f"did not start within {STARTUP_SECONDS:.0f} s",
+                "eof": "stopped",
+                "memory": f"used more than {self.limits.memory_mib} MiB while starting",
+            }.get(how, f"sent {detail}")
+            raise SandboxError(f"the sandbox worker {why}. {output}".strip())
+        if how == "timeout":
+            return self._fail("timeout", "")
+        if self.loaded - {self.importing or self.queue[0].module} and not self.alone:
+            self.unsure = True  # another file's code may have done it: run this file alone
+            return None
+        if how == "memory":
+            why = f"it used more than {self.limits.memory_mib} MiB of memory"
+        elif how == "eof":
+            why = ended
+        else:
+            # Student code can write to the worker's channel too; garbage there is theirs.
+            why = (
+                f"the grader could not read what came back ({detail}). Does your code write "
+                "to file descriptors it did not open?"
+            )
+        return self._fail("crash", why)
+
+    def _fail(self, status: str, why: str) -> None:
         """Mark the call (or the import) that was running, and its siblings, with `status`."""
-        current = queue[0]
+        current = self.queue[0]
+        importing = self.importing
         if importing is not None:
-            victims = [c for c in queue if c.module == importing]
+            victims = [c for c in self.queue if c.module == importing]
             where = f"importing exercises/{importing}.py"
         else:
-            victims = [c for c in queue if (c.module, c.func) == (current.module, current.func)]
+            victims = [
+                c for c in self.queue if (c.module, c.func) == (current.module, current.func)
+            ]
             where = f"calling `{current.func}`"
         output = self.output.decode("utf-8", "replace")
         if status == "timeout":
-            message = f"{where} did not finish within {self.timeout:g} s"
+            message = f"{where} did not finish within {self.limits.timeout:g} s"
         else:
             message = f"the process running your code ended while {where}: {why}"
         for call in victims:
@@ -259,66 +499,11 @@ class _Worker:
             )
 
 
-def popen(argv: list[str], env: dict[str, str], cwd: str, out_fd: int, proto_fd: int) -> Any:
-    """The default launcher: the worker as a fresh process in its own session."""
-    return subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=out_fd, stderr=out_fd, cwd=cwd, env=env,
-        pass_fds=(proto_fd,), start_new_session=True,
-    )  # fmt: skip
-
-
-# (argv, env, cwd, output fd, protocol fd) -> a process with .stdin, .pid, .poll(), .wait()
-Launcher = Callable[[list[str], dict[str, str], str, int, int], Any]
-
-
-def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:
+def _exit_reason(proc: Any) -> str:
     try:
-        assert proc.stdin is not None
-        proc.stdin.write(data)
-        proc.stdin.close()
-    except OSError:
-        pass  # the worker died before reading; the reader reports it
-
-
-def _read_lines(fd: int, buffer: bytes, deadline: float) -> tuple[list[bytes], bytes, bool]:
-    """Wait until at least one full line, EOF, or the deadline; return the complete lines."""
-    from grader.sandbox import protocol
-
-    while True:
-        if b"\n" in buffer:
-            *lines, rest = buffer.split(b"\n")
-            return lines, rest, False
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return [], buffer, False
-        readable, _, _ = select.select([fd], [], [], remaining)
-        if not readable:
-            return [], buffer, False
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return [], buffer, True
-        buffer += chunk
-        if len(buffer) > protocol.MAX_LINE:
-            raise protocol.ProtocolError("message too long")
-
-
-def _outcome(event: dict[str, Any]) -> Outcome:
-    from grader.sandbox.protocol import Returned
-
-    error = event.get("error") or {}
-    value = event.get("value")
-    return Outcome(
-        status=str(event.get("status")),
-        value=Returned.decode(value) if value is not None else None,
-        error_type=str(error.get("type", "")),
-        error=str(error.get("message", "")),
-        function=str(error.get("function", "")),
-        mutated=tuple(str(m) for m in event.get("mutated", ())),
-        stdout=str(event.get("stdout", "")),
-    )
-
-
-def _exit_reason(code: int) -> str:
+        code = proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        return "it closed its connection to the grader"
     if code < 0:
         try:
             name = signal.Signals(-code).name
@@ -326,12 +511,3 @@ def _exit_reason(code: int) -> str:
             name = f"signal {-code}"
         return f"it was killed by {name}"
     return f"it exited with code {code} (os._exit or a crash in native code?)"
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            proc.kill()
-    proc.wait()

@@ -10,13 +10,16 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-MAX_ELEMENTS = 1_000_000  # a returned array larger than this is not sent back, just described
-MAX_LINE = 64 * 1024 * 1024  # the judge refuses protocol lines longer than this
+MAX_ELEMENTS = 1_000_000  # a returned value larger than this is not sent back, just described
+MAX_LINE = 16 * 1024 * 1024  # the judge refuses a message longer than this (10**6 floats: 11 MiB)
+MAX_DEPTH = 32  # nesting of [ and { in one message; ours never pass 8
+MAX_TEXT = 20_000  # characters of an error message or traceback sent back
 
 
 class ProtocolError(Exception):
@@ -30,13 +33,27 @@ def encode_array(array: np.ndarray) -> dict[str, Any]:
 
 def decode_array(obj: Any) -> np.ndarray:
     try:
-        shape = tuple(int(n) for n in obj["shape"])
+        shape = tuple(_count(n) for n in obj["shape"])
+        if len(shape) > 32:
+            raise ValueError("too many dimensions")
         raw = base64.b64decode(obj["data"], validate=True)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProtocolError(f"bad array message: {exc}") from exc
-    if any(n < 0 for n in shape) or math.prod(shape) * 8 != len(raw):
+    if math.prod(shape) * 8 != len(raw):
         raise ProtocolError("array message: shape does not match data")
     return np.frombuffer(raw, dtype=np.float64).reshape(shape).copy()
+
+
+def _count(n: Any) -> int:
+    if type(n) is not int or n < 0:
+        raise ValueError(f"bad dimension {str(n)[:20]}")
+    return n
+
+
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError("expected a string")
+    return value[:limit]
 
 
 # ---- call arguments (judge -> worker) ---------------------------------------------------------
@@ -88,16 +105,26 @@ def decode_arg(obj: dict[str, Any], make_grad: Any) -> Any:
 
 
 def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
-    """Describe what student code returned, converting with np.asarray(value, dtype=float)."""
+    """Describe what student code returned, converting with np.asarray(value, dtype=float).
+
+    Never more than MAX_ELEMENTS numbers in all, so one message stays under MAX_LINE."""
     if value is None:
         return {"kind": "none"}
     if depth == 0 and isinstance(value, tuple | list):
         items = list(value)
         arrays = [x for x in items if isinstance(x, np.ndarray)]
+        encoded, total = [], 0
+        for x in items[:10_001]:
+            item = encode_returned(x, 1)
+            total += _elements(item)
+            if total > MAX_ELEMENTS:
+                return _other(value, f"a {type(value).__name__} of {len(items)} items, "
+                              f"more than {MAX_ELEMENTS} numbers in all")  # fmt: skip
+            encoded.append(item)
         return {
             "kind": "seq",
-            "type": type(value).__name__,
-            "items": [encode_returned(x, 1) for x in items[:10_001]],
+            "type": _type_name(value),
+            "items": encoded,
             "length": len(items),
             # The same array object appended again and again: the rows alias one another.
             "aliased": len({id(x) for x in arrays}) < len(arrays),
@@ -105,10 +132,22 @@ def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
     try:
         array = np.asarray(value, dtype=float)
     except Exception:  # noqa: BLE001 - any failure to convert is the student's, described below
-        return {"kind": "other", "type": type(value).__name__, "repr": _short_repr(value)}
+        return _other(value, _short_repr(value))
     if array.size > MAX_ELEMENTS:
-        return {"kind": "other", "type": type(value).__name__, "repr": f"array of {array.shape}"}
-    return {"kind": "array", "type": type(value).__name__, "array": encode_array(array)}
+        return _other(value, f"array of {array.shape}")
+    return {"kind": "array", "type": _type_name(value), "array": encode_array(array)}
+
+
+def _elements(item: dict[str, Any]) -> int:
+    return len(item["array"]["data"]) * 3 // 32 if item["kind"] == "array" else 1
+
+
+def _other(value: Any, text: str) -> dict[str, Any]:
+    return {"kind": "other", "type": _type_name(value), "repr": text}
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__[:100]
 
 
 def _short_repr(value: Any) -> str:
@@ -132,26 +171,28 @@ class Returned:
     text: str = ""
 
     @staticmethod
-    def decode(obj: Any) -> Returned:
-        if not isinstance(obj, dict):
+    def decode(obj: Any, depth: int = 0) -> Returned:
+        """Rebuild from a message; anything malformed is a ProtocolError, never another error."""
+        if not isinstance(obj, dict) or depth > 1:
             raise ProtocolError("returned value is not an object")
         kind = obj.get("kind")
+        type_name = _text(obj.get("type", ""), 100)
         if kind == "none":
             return Returned("none", "NoneType")
         if kind == "array":
-            return Returned("array", str(obj.get("type", "")), array=decode_array(obj["array"]))
+            return Returned("array", type_name, array=decode_array(obj.get("array")))
         if kind == "seq":
-            items = tuple(Returned.decode(x) for x in obj.get("items", []))
+            raw = obj.get("items", [])
+            length = obj.get("length", len(raw) if isinstance(raw, list) else 0)
+            if not isinstance(raw, list) or len(raw) > 10_001 or type(length) is not int:
+                raise ProtocolError("bad sequence message")
+            items = tuple(Returned.decode(x, depth + 1) for x in raw)
             return Returned(
-                "seq",
-                str(obj.get("type", "")),
-                items=items,
-                length=int(obj.get("length", len(items))),
-                aliased=bool(obj.get("aliased", False)),
+                "seq", type_name, items=items, length=length, aliased=obj.get("aliased") is True
             )
         if kind == "other":
-            return Returned("other", str(obj.get("type", "")), text=str(obj.get("repr", "")))
-        raise ProtocolError(f"unknown returned kind {kind!r}")
+            return Returned("other", type_name, text=_text(obj.get("repr", ""), 300))
+        raise ProtocolError(f"unknown returned kind {str(kind)[:50]!r}")
 
     def as_array(self) -> np.ndarray | None:
         """The value as ``np.asarray(value, dtype=float)`` would see it, or None."""
@@ -186,12 +227,32 @@ def dumps(obj: Any) -> str:
 
 
 def loads(line: bytes | str) -> Any:
+    """Parse one message: at most MAX_LINE long and MAX_DEPTH deep, checked before json.loads
+    (whose recursion a 100 000-deep message would exhaust); linear in the message's length."""
     if len(line) > MAX_LINE:
         raise ProtocolError("message too long")
+    data = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else bytes(line)
+    if nesting_depth(data) > MAX_DEPTH:
+        raise ProtocolError(f"message nested more than {MAX_DEPTH} deep")
     try:
-        return json.loads(line)
-    except ValueError as exc:
-        raise ProtocolError(f"not JSON: {exc}") from exc
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"not JSON: {str(exc)[:200]}") from exc
+
+
+# A JSON string, written so the regex engine never backtracks (linear time).
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def nesting_depth(data: bytes) -> int:
+    """The deepest nesting of [ and { outside strings (an upper bound for broken JSON)."""
+    opened = data.count(b"[") + data.count(b"{")
+    if opened <= MAX_DEPTH:  # most messages: a few brackets around base64 text
+        return opened
+    bare = np.frombuffer(_STRING.sub(b'""', data), dtype=np.uint8)
+    step = (bare == ord("[")).astype(np.int64) + (bare == ord("{"))
+    step -= (bare == ord("]")).astype(np.int64) + (bare == ord("}"))
+    return int(np.cumsum(step).max(initial=0))
 
 
 @dataclass(frozen=True)
@@ -231,3 +292,35 @@ class Outcome:
     # For timeout and crash: "call" (this call did it), "import" (importing the file did), or
     # "skipped" (not run, because an earlier call of the same function did).
     scope: str = "call"
+
+
+WORKER_STATUSES = frozenset({"ok", "not_implemented", "raised", "exit", "import_error", "missing"})
+
+
+def decode_result(event: dict[str, Any]) -> Outcome:
+    """The Outcome in a worker's "result" event. Anything malformed is a ProtocolError: whatever
+    bytes student code puts on the channel are its own error, never the grader's."""
+    try:
+        status = event.get("status")
+        if status not in WORKER_STATUSES:
+            raise ProtocolError(f"unknown status {str(status)[:50]!r}")
+        error = event.get("error") or {}
+        mutated = event.get("mutated", [])
+        if not isinstance(error, dict) or not isinstance(mutated, list) or len(mutated) > 100:
+            raise ProtocolError("bad result message")
+        value = event.get("value")
+        if status == "ok" and value is None:
+            raise ProtocolError("a result without its value")
+        return Outcome(
+            status=status,
+            value=Returned.decode(value) if value is not None else None,
+            error_type=_text(error.get("type", ""), 200),
+            error=_text(error.get("message", ""), MAX_TEXT),
+            function=_text(error.get("function", ""), 200),
+            mutated=tuple(_text(m, 100) for m in mutated),
+            stdout=_text(event.get("stdout", ""), MAX_TEXT),
+        )
+    except ProtocolError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise ProtocolError(f"bad result message ({type(exc).__name__})") from exc

@@ -1,9 +1,12 @@
 """The sandbox worker: the only place student code runs.
 
-Started by grader.sandbox as ``python -I -B _worker.py PROTO_FD EXERCISES_DIR FORBIDDEN_JSON``.
-It reads one request (a JSON line of calls) from stdin, imports the student's modules, makes the
-calls in order, and writes one JSON event per line to PROTO_FD. It decides nothing: the judge,
-in another process, compares what comes back with the reference.
+Started by grader.sandbox as ``python -I -B worker.py EXERCISES_DIR FORBIDDEN_JSON`` with three
+pipes: stdin, stdout and stderr, which every platform has. It reads one request (a JSON line of
+calls) from stdin, imports the student's modules, makes the calls in order, and writes one JSON
+event per line to the pipe it was given as stdout. Before any student code runs it keeps that
+pipe for itself (a duplicate descriptor) and points descriptors 1 and 2 at stderr, so whatever
+student code prints, from Python or from C, lands in the output pipe and never in the protocol.
+It decides nothing: the judge, in another process, compares what comes back with the reference.
 
 Student code here can do anything Python allows; the audit hook below only turns the honest
 mistakes and the obvious tricks (writing files, reading the reference solutions, spawning
@@ -20,11 +23,18 @@ import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import resource  # noqa: E402
+import signal  # noqa: E402
+import threading  # noqa: E402
 import traceback  # noqa: E402
+
+try:  # POSIX only; on Windows the judge's watchdog bounds memory instead
+    import resource  # noqa: E402
+except ImportError:
+    resource = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STDOUT_CAP = 4000  # characters of a call's printed output kept for the feedback
+TEXT_CAP = 20_000  # characters of a traceback sent back (protocol.MAX_TEXT)
 
 
 def _load(name, filename):
@@ -140,9 +150,10 @@ def student_traceback(exc, exercises_dir):
         for f in traceback.extract_tb(exc.__traceback__)
         if os.path.realpath(f.filename).startswith(prefix)
     ]
-    lines = traceback.format_list(frames) if frames else []
+    lines = traceback.format_list(frames[-50:]) if frames else []
     head = "Traceback (most recent call last):\n" if lines else ""
-    return head + "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+    text = head + "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+    return text if len(text) <= TEXT_CAP else text[: TEXT_CAP - 30] + "\n... (message cut short)"
 
 
 def last_student_function(exc, exercises_dir):
@@ -154,21 +165,43 @@ def last_student_function(exc, exercises_dir):
     return name
 
 
-def main():
-    proto_fd = int(sys.argv[1])
-    exercises_dir = sys.argv[2]
-    forbidden = json.loads(sys.argv[3])
-    out = os.fdopen(proto_fd, "w", encoding="utf-8", buffering=1)
+def take_stdout(proto_fd=None):
+    """Keep the protocol pipe (fd 1 as started) for ourselves; send fds 1 and 2 to stderr.
 
-    protocol = _load("_mlab_protocol", "protocol.py")
-    surfaces = _load("_mlab_surfaces", "surfaces.py")
-    import numpy as np  # noqa: F401 - imported before the guard so numpy can load its parts
+    The fork server (_zygote.py) may instead hand over the protocol as an extra descriptor,
+    with 1 and 2 already on the output pipe: ``worker.py PROTO_FD EXERCISES_DIR FORBIDDEN``."""
+    if proto_fd is not None:
+        return os.fdopen(proto_fd, "wb")
+    proto_fd = os.dup(1)
+    os.dup2(2, 1)
+    if sys.platform == "win32":
+        # C code that asks Windows for its standard output must not find the protocol either.
+        import ctypes
+        import msvcrt
 
-    def send(obj):
-        out.write(protocol.dumps(obj) + "\n")
-        out.flush()
+        ctypes.windll.kernel32.SetStdHandle(-11, msvcrt.get_osfhandle(1))  # STD_OUTPUT_HANDLE
+    return os.fdopen(proto_fd, "wb")
 
-    # Limits the student cannot raise back: memory and the size of any file written.
+
+def die_with_judge():
+    """End this process when the judge goes away (stdin reaches EOF), however it ended:
+    portable, unlike a parent-death signal, and a thread, so it works during a student's loop."""
+
+    def watch():
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        os._exit(70)
+
+    threading.Thread(target=watch, name="judge-watch", daemon=True).start()
+
+
+def set_limits():
+    """POSIX layer: limits the student cannot raise back (memory, size of any file written)."""
+    if resource is None:
+        return
     gib = 1 << 30
     for limit, value in ((resource.RLIMIT_AS, 4 * gib), (resource.RLIMIT_FSIZE, 1 << 20)):
         try:
@@ -176,8 +209,33 @@ def main():
         except (ValueError, OSError):
             pass
 
-    request = json.loads(sys.stdin.readline())
+
+def main():
+    *given, exercises_dir, forbidden = sys.argv[1:]
+    forbidden = json.loads(forbidden)
+    out = take_stdout(int(given[0]) if given else None)
+    # Ctrl-C in the terminal is the judge's to handle: it ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    protocol = _load("_mlab_protocol", "protocol.py")
+    surfaces = _load("_mlab_surfaces", "surfaces.py")
+    import numpy as np  # noqa: F401 - imported before the guard so numpy can load its parts
+
+    def send(obj):
+        line = protocol.dumps(obj).encode("utf-8", "replace") + b"\n"
+        if len(line) > protocol.MAX_LINE and obj.get("event") == "result":
+            obj.update(stdout="", error={"type": "ValueError", "message": "too large to send"})
+            if "value" in obj:
+                obj["value"] = {"kind": "other", "type": "?", "repr": "too large to send back"}
+            line = protocol.dumps(obj).encode("utf-8", "replace") + b"\n"
+        out.write(line)
+        out.flush()
+
+    request = json.loads(sys.stdin.buffer.readline())
     sys.stdin = io.StringIO("")  # a student's input() gets EOF at once instead of hanging
+    die_with_judge()
+    if request.get("limits"):
+        set_limits()
     send({"event": "ready"})
 
     sys.dont_write_bytecode = True
