@@ -23,6 +23,7 @@ worker it starts; `Isolation.launcher()` is the same for fresh workers.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -92,7 +93,7 @@ class Isolation:
         function: the judge has threads, and a preexec_fn is not safe with threads."""
         argv = list(argv)
         if self.backend == "bwrap":
-            env = {**env, "HOME": SANDBOX, "TMPDIR": SANDBOX}
+            env = inner_env(env, scratch_dir)
             inner = [_inner(a) for a in argv]
             inner = [INNER_EXERCISES if a == exercises_dir else a for a in inner]
             binds = ["--ro-bind", exercises_dir, INNER_EXERCISES]
@@ -114,6 +115,12 @@ class Isolation:
             ids = [f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs"]
             return [setpriv, *ids, "--", *argv], env
         return argv, env
+
+    def wrap_command(self, command: Any) -> Any:
+        """The same as `wrap`, as a hook for `process.spawn(..., wrap=...)`: takes and returns
+        a WorkerCommand (argv, env, cwd, exercises_dir, ...)."""
+        argv, env = self.wrap(command.argv, command.env, command.cwd, command.exercises_dir)
+        return dataclasses.replace(command, argv=argv, env=env)
 
     def launcher(self) -> Any:
         """A launcher for `run_calls(..., launcher=...)` that starts fresh workers wrapped."""
@@ -142,6 +149,13 @@ class Isolation:
         else:  # the fork server: each child mounts its own tmpfs on these (see _zygote.py)
             args += ["--dir", SANDBOX, "--dir", "/tmp"]
         return [*args, "--remount-ro", "/"]
+
+
+def inner_env(env: dict[str, str], scratch_dir: str) -> dict[str, str]:
+    """The environment inside bubblewrap: what pointed at the scratch folder (HOME, TMPDIR,
+    TEMP, ...) points at the private tmpfs, which is the scratch there."""
+    inner = {k: SANDBOX if v.rstrip("/") == scratch_dir.rstrip("/") else v for k, v in env.items()}
+    return {**inner, "HOME": SANDBOX, "TMPDIR": SANDBOX}
 
 
 def _inner(arg: str) -> str:

@@ -22,7 +22,14 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from grader.sandbox.isolation import INNER_EXERCISES, INNER_LIB, SANDBOX, SCRATCH_BYTES, Isolation
+from grader.sandbox.isolation import (
+    INNER_EXERCISES,
+    INNER_LIB,
+    SANDBOX,
+    SCRATCH_BYTES,
+    Isolation,
+    inner_env,
+)
 from grader.sandbox.process import STARTUP_SECONDS, SandboxError
 
 SERVER = Path(__file__).with_name("_zygote.py")
@@ -116,7 +123,7 @@ class Zygote:
             size = SCRATCH_BYTES if self.isolation.sized else 0
             request["isolate"] = {"mode": mode, "size": size}
             if mode == "bwrap":
-                request["env"] = {**env, "HOME": SANDBOX, "TMPDIR": SANDBOX}
+                request["env"] = inner_env(env, cwd)
                 request["cwd"] = SANDBOX
         message = json.dumps(request).encode()
         stdin_r, stdin_w = os.pipe()

@@ -152,3 +152,26 @@ def test_an_isolated_worker_sees_only_its_sandbox(tmp_path, fresh) -> None:
         except OSError:
             pass
     assert leftovers == []
+
+
+def test_the_spawn_hook_wraps_a_worker_command(tmp_path) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Command:  # the fields of process.WorkerCommand that the hook reads
+        argv: list[str]
+        env: dict[str, str]
+        cwd: str
+        exercises_dir: str
+
+    worker = str(isolation.HERE / "worker.py")
+    scratch = str(tmp_path / "scratch")
+    exercises = str(tmp_path / "exercises")
+    env = {"PATH": "/usr/bin", "HOME": scratch, "TEMP": scratch, "LANG": "C.UTF-8"}
+    command = Command([sys.executable, "-I", "-B", worker, exercises, "[]"], env, scratch,
+                      exercises)  # fmt: skip
+    wrapped = Isolation("bwrap", "/usr/bin/bwrap").wrap_command(command)
+    assert wrapped.argv[0] == "/usr/bin/bwrap" and wrapped.argv[-2:] == ["/sandbox/exercises", "[]"]
+    assert wrapped.env == {"PATH": "/usr/bin", "HOME": "/sandbox", "TEMP": "/sandbox",
+                           "TMPDIR": "/sandbox", "LANG": "C.UTF-8"}  # fmt: skip
+    assert Isolation("none").wrap_command(command) == command
