@@ -159,8 +159,9 @@ def agrees(exercise: str, candidate: Candidate, sub: Sub) -> bool:
 def fitting(exercise: str, subs: Sequence[Sub], context: Sequence[Sub] = ()) -> list[Candidate]:
     """Every candidate that reproduces all failing sub-cases and agrees with the passing ones.
 
-    When several do, the passing `context` sub-cases (the exercise's other checks) rule out
-    those they contradict; a lone fit within the check stands on its own."""
+    The `context` sub-cases (the exercise's other checks) rule out the candidates they
+    contradict (the candidate applies there and predicts another answer than the code gave):
+    always for a listed mistake, and among several parameter substitutions to break a tie."""
     failing = [s for s in subs if not s.ok]
     passing = [s for s in subs if s.ok]
     if not failing:
@@ -170,10 +171,22 @@ def fitting(exercise: str, subs: Sequence[Sub], context: Sequence[Sub] = ()) -> 
         if all(reproduces(exercise, c, s) for s in failing)
         and all(agrees(exercise, c, s) for s in passing)
     ]  # fmt: skip
+    # A listed mistake describes the whole function, so it must also predict what the code
+    # gave on the exercise's other cases. A substitution describes this check's numbers only
+    # (code may use lr and beta differently in another branch); the other cases only break ties.
+    fits = [
+        c for c in fits
+        if not c.key.startswith("mistake:") or all(consistent(exercise, c, s) for s in context)
+    ]  # fmt: skip
     if len(fits) > 1:
-        elsewhere = [s for s in context if s.ok]
-        fits = [c for c in fits if all(agrees(exercise, c, s) for s in elsewhere)]
+        fits = [c for c in fits if all(consistent(exercise, c, s) for s in context)]
     return fits
+
+
+def consistent(exercise: str, candidate: Candidate, sub: Sub) -> bool:
+    """Where the candidate applies, it gives what the code gave (right or wrong)."""
+    wrong = predict(candidate, sub.case)
+    return wrong is UNREAD or sub.got is UNREAD or same(exercise, sub.got, wrong)
 
 
 def diagnose(exercise: str, subs: Sequence[Sub], func: str = "",

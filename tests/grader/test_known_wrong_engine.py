@@ -4,8 +4,8 @@ evidence does not single out.
 A named cause ("Likely cause: ...") is a claim. For each check that names one, this test
 recomputes, independently of the engine's own bookkeeping, that the cause reproduces every
 failing sub-case of that check, agrees with every passing one, and that no other candidate (a
-listed mistake or a parameter substitution) does the same while agreeing with the exercise's
-other passing cases.
+listed mistake or a parameter substitution) does the same while also predicting what the code
+returned on the exercise's other cases.
 """
 
 from __future__ import annotations
@@ -78,6 +78,12 @@ def _explains(exercise, candidate, failing, passing) -> bool:
     return True
 
 
+def _gives(exercise, candidate, sub) -> bool:
+    """Where the candidate applies, it predicts what the code returned (right or wrong)."""
+    wrong, ok = _predict(candidate, sub.case)
+    return not ok or sub.got is diagnose.UNREAD or _same(exercise, sub.got, wrong)
+
+
 def _feedback(exercise: str, judge: Judge) -> list[str]:
     checks = importlib.import_module(f"grader.checks.check_{exercise}")
     messages = []
@@ -111,12 +117,16 @@ def _audit(exercise: str, judge: Judge, where: str) -> None:
         assert _explains(exercise, cause, failing, passing), (
             f"{where} {group}: {cause.key} is named but does not reproduce every failing case"
         )
+        if cause.key.startswith("mistake:"):
+            assert all(_gives(exercise, cause, s) for s in context), (
+                f"{where} {group}: {cause.key} is named but the code's other answers refute it"
+            )
         rivals = [
             c.key
             for c in diagnose.candidates(exercise)
             if c.key != cause.key
             and _explains(exercise, c, failing, passing)
-            and _explains(exercise, c, [], [s for s in context if s.ok])
+            and all(_gives(exercise, c, s) for s in context)
         ]
         assert not rivals, f"{where} {group}: {cause.key} is named while {rivals} fit as well"
 

@@ -1,0 +1,241 @@
+"""The diagnosis engine: honest causes, precise findings, digits that show the difference.
+
+Units on hand-made sub-cases, then wrong submissions that no list names (tests/submissions/
+unlisted/, each with the finding its feedback must state), graded as `grader check` grades.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.course import load_course
+from grader.exercises import spec
+from grader.exercises.base import PAIR, Case
+from grader.judge import cases, diagnose, findings
+from grader.judge.display import decimals, describe_failure, fmt, values
+from grader.judge.reference import SolutionReference, materialise
+from grader.judge.runner import run_checks
+from grader.verdict import PASSED
+from helpers import REPO, SOLUTIONS, append, exercises, make_course, run_grader
+
+REFERENCE = SolutionReference(SOLUTIONS)
+UNLISTED = sorted((REPO / "tests" / "submissions" / "unlisted").glob("*.py"))
+
+
+def _subs(exercise: str, answer_of, group: str, seed: int = 4) -> list[diagnose.Sub]:
+    out = []
+    for case in cases.build(exercises(exercise), seed):
+        if case.group == group:
+            expected = REFERENCE.expected(case)
+            got = answer_of(case)
+            out.append(diagnose.Sub(case, got, expected, diagnose.same(exercise, got, expected)))
+    return out
+
+
+# ---- display ----------------------------------------------------------------------------------
+
+
+def test_float32_values_never_look_equal():
+    expected = np.array([1.2, 1.8])
+    got = expected.astype(np.float32).astype(float)
+    places = decimals([(got, expected)])
+    assert fmt(got, places) != fmt(expected, places)
+    assert fmt(expected, 6) == fmt(got, 6)  # what the old display showed: the same numbers
+
+
+def test_visible_case_shows_both_values_to_the_digit_that_differs():
+    case = Case("x/lesson/0", "momentum_step", "lesson", {}, "the lesson", visible=True)
+    expected = (np.array([1.2, 1.8]), np.array([-0.8, -0.2]))
+    got = (expected[0] + 3e-8, expected[1])
+    text = describe_failure(PAIR, case, got, expected)
+    assert "1.20000003" in text and "1.2," in text
+
+
+def test_hidden_case_says_what_differs_not_the_expected_numbers():
+    case = Case("x/random/0", "momentum_step", "random", {}, "d = 2")
+    expected = (np.array([0.123456, 1.8]), np.array([-0.8, -0.2]))
+    got = (expected[0], np.array([-0.8, 0.3]))
+    text = describe_failure(PAIR, case, got, expected)
+    assert "velocity' differs" in text and "theta'" not in text and "0.123456" not in text
+
+
+def test_values_align_and_show_none_parts():
+    text = values(PAIR, (("first call", (np.zeros(1), np.ones(1))),
+                         ("called again", (np.zeros(1), np.ones(1) * 2))))  # fmt: skip
+    first, second = text.splitlines()
+    assert first.index("theta'") == second.index("theta'")
+
+
+# ---- structural findings ----------------------------------------------------------------------
+
+
+def _failing(pairs, params=None):
+    return [findings.Failing(g, e, params or {"lr": 0.1, "beta": 0.9}) for g, e in pairs]
+
+
+def test_a_constant_factor_on_one_part():
+    rng = np.random.default_rng(0)
+    pairs = []
+    for _ in range(3):
+        theta, v = rng.normal(size=4), rng.normal(size=4)
+        pairs.append(((theta, -v), (theta, v)))
+    assert findings.factor(PAIR, _failing(pairs)) == (
+        "velocity' is the negative of the expected velocity'."
+    )
+    assert "theta' is right every time" in findings.partly_right(PAIR, _failing(pairs))
+
+
+def test_a_factor_that_is_a_parameter():
+    v = np.array([0.5, -2.0])
+    cases_ = [
+        findings.Failing((v, -v / lr), (v, v), {"lr": lr, "beta": 0.5}) for lr in (0.1, 0.2, 0.37)
+    ]
+    assert findings.factor(PAIR, cases_) == "velocity' is −1/lr times the expected velocity'."
+
+
+def test_no_factor_when_the_ratio_changes_for_no_reason():
+    v = np.array([0.5, -2.0])
+    pairs = [((v, 2 * v), (v, v)), ((v, 3 * v), (v, v))]
+    assert findings.factor(PAIR, _failing(pairs)) is None
+
+
+@pytest.mark.parametrize(("gap", "found"), [(3e-8, True), (1e-12, False), (1e-2, False)])
+def test_precision_only_in_the_float32_range(gap, found):
+    e = np.linspace(1, 2, 5)
+    text = findings.precision(PAIR, _failing([((e * (1 + gap), e), (e, e))]))
+    assert (text is not None and "float32" in text) == found
+
+
+def test_shapes_transposed_and_rows_missing():
+    form = spec("optimize").answer
+    e = np.arange(12.0).reshape(4, 3) + 0.5
+    assert "transposed" in findings.shapes(form, _failing([(e.T, e)]))
+    assert "first row is missing" in findings.shapes(form, _failing([(e[1:], e)]))
+    assert "last row is missing" in findings.shapes(form, _failing([(e[:-1], e)]))
+    assert "2 coordinates where theta has 3" in findings.shapes(form, _failing([(e[:, :2], e)]))
+
+
+def test_a_shape_fact_must_hold_on_every_case():
+    form = spec("optimize").answer
+    e = np.arange(12.0).reshape(4, 3) + 0.5
+    assert findings.shapes(form, _failing([(e.T, e), (e[1:], e)])) is None
+
+
+def test_count_offsets():
+    form = spec("steps_to_converge").answer
+    assert findings.count_offset(form, _failing([(14, 12), (7, 5)])) == (
+        "the count is 2 more than expected."
+    )
+    assert findings.count_offset(form, _failing([(14, 12), (6, 5)])) is None
+    assert "returns None where" in findings.count_offset(form, _failing([(None, 3)]))
+
+
+def test_first_differing_row_is_the_same_everywhere():
+    form = spec("optimize").answer
+    e = np.arange(20.0).reshape(10, 2)
+    g = e.copy()
+    g[4:] += 1
+    assert "rows 0 to 3 are right and row 4 differs" in findings.first_row(form, _failing([(g, e)]))
+
+
+# ---- named causes -----------------------------------------------------------------------------
+
+
+def test_no_cause_is_named_when_two_candidates_fit():
+    # From a zero velocity, β on the gradient (v − βα∇f) and lr·β give the same step.
+    on_grad = next(m for m in spec("momentum_step").mistakes if m.key == "beta_on_grad")
+    subs = _subs("momentum_step", lambda c: on_grad.compute(materialise(c.params)), "lesson")
+    found = diagnose.diagnose("momentum_step", subs[:1])
+    assert found.cause is None
+    assert set(found.fitting) == {"mistake:beta_on_grad", "sub:lr*beta"}
+    # The second lesson step (nonzero velocity) tells them apart.
+    assert diagnose.diagnose("momentum_step", subs).cause.key == "mistake:beta_on_grad"
+
+
+def test_a_cause_contradicted_by_a_passing_case_is_not_named():
+    # Right on every case but one; the lr = 0.1 substitution reproduces that one only if lr was
+    # not 0.1 there, and the defaults case (lr = 0.1) passes, which does not contradict it. The
+    # sign mistake would contradict every passing case, so it is never a candidate.
+    step = spec("momentum_step")
+    sign = next(m for m in step.mistakes if m.key == "sign")
+    subs = _subs("momentum_step", lambda c: REFERENCE.expected(c), "random")
+    first = subs[0]
+    subs[0] = diagnose.Sub(first.case, sign.compute(materialise(first.case.params)),
+                           first.expected, False)  # fmt: skip
+    assert "mistake:sign" not in diagnose.diagnose("momentum_step", subs).fitting
+
+
+def test_what_a_candidate_reproduces_is_recomputed_not_assumed():
+    step = spec("momentum_step")
+    sign = next(m for m in step.mistakes if m.key == "sign")
+    subs = _subs("momentum_step", lambda c: sign.compute(materialise(c.params)), "random")
+    found = diagnose.diagnose("momentum_step", subs)
+    assert found.cause is not None and found.cause.key == "mistake:sign"
+    # Perturb one failing answer slightly: the sign mistake no longer explains every case.
+    s = subs[3]
+    subs[3] = diagnose.Sub(s.case, (s.got[0] * (1 + 1e-6), s.got[1]), s.expected, False)
+    assert diagnose.diagnose("momentum_step", subs).cause is None
+
+
+# ---- wrong code that no list names ------------------------------------------------------------
+
+
+def _header(path: Path) -> tuple[str, str, str]:
+    lines = path.read_text().splitlines()
+    return tuple(line.split(": ", 1)[1].strip() for line in lines[:3])  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("path", UNLISTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("seed", [5, 23])
+def test_unlisted_mistakes_get_a_true_specific_finding(tmp_path, path, seed):
+    target, exercise, finding = _header(path)
+    root = make_course(tmp_path, files=append(target, path.read_text()))
+    course = load_course(root)
+    run = run_checks(course, [course.exercise(exercise)], seed, reference=REFERENCE)
+    (result,) = run.exercises
+    failed = [c.message for c in result.checks if c.status != PASSED]
+    assert failed, "the wrong code passed"
+    text = "\n".join(failed)
+    assert finding in text, text
+    # No listed mistake is blamed for a mistake that is not on the list.
+    assert not any(m.message.split(":")[0] in text for m in spec(exercise).mistakes), text
+
+
+def test_there_are_unlisted_mistakes_for_every_kind_of_answer():
+    kinds = {spec(_header(p)[1]).answer.kind for p in UNLISTED}
+    assert kinds == {"pair", "array", "count"} and len(UNLISTED) >= 8
+
+
+def test_an_unlisted_mistake_through_the_command_line(tmp_path):
+    path = next(p for p in UNLISTED if p.stem == "step_velocity_doubled")
+    target, exercise, finding = _header(path)
+    root = make_course(tmp_path, files=append(target, path.read_text()))
+    proc = run_grader("check", exercise, "--seed", "9", cwd=root)
+    assert proc.returncode == 1
+    assert "Failed 12 of 12 cases; the first:" in proc.stdout
+    assert f"On every failing case: {finding}" in proc.stdout
+
+
+# ---- property checks earn nothing without right answers ---------------------------------------
+
+DO_NOTHING = {
+    "momentum.py": "def momentum_step(*a, **k):\n    return None\n\n\n"
+                   "def optimize(*a, **k):\n    return None\n",
+    "nesterov.py": "def nesterov_step(*a, **k):\n    return None\n",
+    "tuning.py": "def steps_to_converge(*a, **k):\n    return None\n",
+}  # fmt: skip
+
+
+def test_a_function_that_returns_none_scores_nothing(tmp_path):
+    files = {name: (SOLUTIONS / name).read_text() + "\n\n" + src
+             for name, src in DO_NOTHING.items()}  # fmt: skip
+    root = make_course(tmp_path, files=files)
+    course = load_course(root)
+    run = run_checks(course, list(course.exercises), 8, reference=REFERENCE)
+    assert run.score == 0
+    unchanged = [c for e in run.exercises for c in e.checks if "unchanged" in c.name]
+    assert unchanged and all("counts only when the answers are right" in c.message
+                             for c in unchanged)  # fmt: skip
