@@ -57,6 +57,7 @@ from grader.textsafe import escape_controls
 from grader.verdict import NOT_ATTEMPTED, PASSED
 
 GRADER_DIR = Path(__file__).resolve().parents[1]
+PROTECTED = (GRADER_DIR / "checks", GRADER_DIR / "data")  # -- isolation: not for workers' eyes --
 CHUNK = 12  # students per pytest session
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 # How the judge's collector words a check that broke (not the student's code); see collector.py.
@@ -128,7 +129,7 @@ def grade(
     batch = Batch(seed, checks_id(course, timeout))
     # -- isolation --
     if isinstance(isolation, str):
-        isolation = choose(isolation, [course.solutions_dir, out])
+        isolation = choose(isolation, [course.solutions_dir, out, *PROTECTED])
     batch.isolation = isolation.backend
     # -- end isolation --
     note = read_previous(out).note
