@@ -119,15 +119,7 @@ def _check_file(
             [],
         )
     except UnicodeDecodeError as exc:
-        return (
-            None,
-            [
-                Problem(
-                    name, 1, 1, None, f"the file is not UTF-8 text ({exc.reason}). Save it as UTF-8"
-                )
-            ],
-            [],
-        )
+        return None, [_not_utf8(name, data, exc)], []
     tree, problems = load_tree(text, name)
     if tree is None:
         return None, problems, []
@@ -137,6 +129,25 @@ def _check_file(
     if _draft(tree, report) and bank is not None:
         bank = dataclasses.replace(bank, draft=True)
     return (bank if not report.problems else None), report.problems, report.ids
+
+
+def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Where the first byte that is not UTF-8 sits, and what the file probably is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "it is UTF-16 text"
+    else:
+        what = f"byte 0x{data[exc.start]:02X} is not UTF-8; Windows editors often save Latin-1"
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    col = exc.start - (before.rfind(b"\n") + 1) + 1
+    return Problem(
+        name,
+        line,
+        col,
+        None,
+        f"the file is not UTF-8 text ({what}). Save it as UTF-8 (in most editors: "
+        "Save with Encoding, UTF-8)",
+    )
 
 
 def _check_bank(tree, report: Reporter, sha256: str) -> Bank | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.answers import InvalidAnswer
-from quiz.draw import Item, plan
-from quiz.exam import pass_mark, passed
+from quiz.draw import Item, plan, select
+from quiz.exam import ExamError, draw_exam, pass_mark, passed
 from quiz.model import Bank, Question
 from quiz.results import ANONYMOUS, FORMAT, banks_hash
 from quiz.runner import read_response
@@ -94,17 +94,16 @@ def grade_file(path: Path, banks: Sequence[Bank]) -> Attempt:
 def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
     if data.get("format") != FORMAT:
         raise ResultsFileError(f"{path}: not a quiz results file (no `format: {FORMAT}`)")
-    used_ids = {entry["bank"] for entry in data["banks"]}
-    used = [b for b in banks if b.id in used_ids]
-    if len(used) != len(used_ids) or banks_hash(used) != data["bank_hash"]:
+    used_ids = [entry["bank"] for entry in data["banks"]]
+    by_bank = {b.id: b for b in banks}
+    used = [by_bank[i] for i in used_ids if i in by_bank]  # the run's order: it seeds the draw
+    if len(used) != len(set(used_ids)) or banks_hash(used) != data["bank_hash"]:
         raise ResultsFileError(
             f"{path}: its bank hash {str(data['bank_hash'])[:19]}… matches no bank here "
             "(made with another version of the bank?). Grade it with that bank"
         )
     seed = int(data["seed"])
-    shuffle = bool(data.get("options", {}).get("shuffle", True))
     limit = data.get("time_limit_minutes")
-    by_id = {(q.bank, q.id): q for b in used for q in b.questions}
     attempt = Attempt(
         file=str(path),
         student=str(data.get("student") or ANONYMOUS),
@@ -114,10 +113,20 @@ def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
         late=0,
         pass_mark=pass_mark(used),
     )
-    changed: list[str] = []
+    # Grade the questions the seed and options draw, not the ones the file lists: a question
+    # deleted from the file still counts (as not answered), a copied one counts once.
+    items = _redraw(path, used, seed, data.get("options") or {})
+    entries: dict[tuple[str, str], dict] = {}
+    listed = []
     for entry in data["questions"]:
-        q = by_id[(entry["bank"], entry["id"])]
-        item = plan([q], seed, shuffle=shuffle)[0]
+        key = (str(entry["bank"]), str(entry["id"]))
+        listed.append(key)
+        entries.setdefault(key, entry)
+    planned = [(i.question.bank, i.question.id) for i in items]
+    changed: list[str] = []
+    for item in items:
+        q = item.question
+        entry = entries.get((q.bank, q.id), {"raw": None, "score": 0})
         if list(item.order) != list(entry.get("choice_order", item.order)) or (
             dict(item.params) != dict(entry.get("params") or {})
         ):
@@ -132,13 +141,44 @@ def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
         claimed = float(entry.get("score") or 0)
         if abs(claimed - points) > SLACK and q.id not in changed:
             changed.append(q.id)
+    if listed != planned:
+        attempt.flags.append(_plan_flag(listed, planned))
     claimed = float(data.get("score") or 0)
     if abs(claimed - attempt.score) > SLACK or changed:
         attempt.flags.append(
-            f"claims {claimed:g} points, re-scored {attempt.score:g}"
+            f"claims {claimed:g} {_points(claimed)}, re-scored {attempt.score:g}"
             + (f" (differs on {', '.join(changed)})" if changed else "")
         )
     return attempt
+
+
+def _redraw(path: Path, banks: Sequence[Bank], seed: int, options: dict) -> list[Item]:
+    """The items `quiz run` drew for this seed and these options (as `commands.run` does)."""
+    tags = [str(t) for t in options.get("tags") or []]
+    per_tag = [(str(t), int(n)) for t, n in dict(options.get("count_per_tag") or {}).items()]
+    count = options.get("count")
+    questions = select([q for b in banks for q in b.questions], tags)
+    try:
+        drawn = draw_exam(banks, questions, seed, per_tag)
+    except ExamError as exc:
+        raise ResultsFileError(f"{path}: its options cannot have drawn a quiz ({exc})") from None
+    shuffle = bool(options.get("shuffle", True))
+    return plan(drawn, seed, shuffle=shuffle, count=None if count is None else int(count))
+
+
+def _plan_flag(listed: list[tuple[str, str]], planned: list[tuple[str, str]]) -> str:
+    missing = [i for b, i in planned if (b, i) not in listed]
+    extra = [i for b, i in listed if (b, i) not in planned]
+    twice = sorted({i for b, i in listed if listed.count((b, i)) > 1})
+    parts = [f"missing {', '.join(missing)}"] if missing else []
+    parts += [f"not drawn {', '.join(extra)}"] if extra else []
+    parts += [f"listed twice {', '.join(twice)}"] if twice else []
+    what = "; ".join(parts) or "in another order"
+    return f"its questions are not the ones its seed draws ({what}); graded as drawn"
+
+
+def _points(value: float) -> str:
+    return "point" if value == 1 else "points"
 
 
 def _reread(item: Item, raw: object) -> Response | None:

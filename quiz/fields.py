@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from quiz.model import Problem
@@ -55,6 +57,13 @@ class Reporter:
         for key, (key_node, _) in mapping.entries.items():
             if key in allowed:
                 continue
+            if key == "<<":
+                self.add(
+                    key_node,
+                    "`<<` (a YAML merge key) is not supported in a bank. Write the keys out, "
+                    "or reuse a whole value with an alias (`prompt: *shared`)",
+                )
+                continue
             if elsewhere and key in elsewhere:
                 self.add(key_node, f"`{key}` is not used in {what}. {elsewhere[key]}")
                 continue
@@ -73,6 +82,16 @@ class Reporter:
         text = node.value if isinstance(node.value, str) else node.raw
         if not text.strip() and not allow_empty:
             self.add(node, f"`{key}` is empty. Write the text after `{key}:`")
+            return None
+        control = next((c for c in text if _is_control(c)), None)
+        if control is not None:
+            # An escape like "\a" or "\x1b": it would drive the student's terminal and makes
+            # the Moodle and QTI exports invalid XML.
+            self.add(
+                node,
+                f"`{key}` contains the control character U+{ord(control):04X}. "
+                "Remove it (only tabs and line breaks may appear in a text)",
+            )
             return None
         return text
 
@@ -105,6 +124,15 @@ class Reporter:
         if not math.isfinite(value):
             self.add(node, f"`{key}` is {node.raw}. Write a finite number")
             return None
+        if re.match(r"[-+]?0[0-9]", node.raw):
+            # YAML 1.1 (and so other tools) reads 010 as octal 8; this quiz reads 10.
+            plain = re.sub(r"^([-+]?)0+(?=[0-9])", r"\1", node.raw)
+            self.add(
+                node,
+                f"`{key}` is `{node.raw}`, with a leading zero that YAML tools read "
+                f"differently (octal in YAML 1.1). Write `{plain}` without the leading zero",
+            )
+            return None
         if positive and value <= 0:
             self.add(node, f"`{key}` is {node.raw}. Write a number greater than 0")
             return None
@@ -123,6 +151,10 @@ class Reporter:
             f"{hint}Write one of them",
         )
         return None
+
+
+def _is_control(char: str) -> bool:
+    return char not in "\t\n\r" and unicodedata.category(char) == "Cc"
 
 
 def _is_number(text: str) -> bool:

@@ -16,6 +16,13 @@ COMPLETED, END_OF_INPUT, INTERRUPTED = "completed", "end of input", "interrupted
 TIME_UP = "time limit reached"
 
 
+class Hangup(KeyboardInterrupt):
+    """The terminal was closed (SIGHUP) or the quiz was told to stop (SIGTERM).
+
+    A KeyboardInterrupt, so everything that keeps answers on Ctrl-C keeps them here too.
+    """
+
+
 @dataclass(frozen=True)
 class Answer:
     item: Item
@@ -106,8 +113,11 @@ class Runner:
                     self.on_answer(session)
             else:
                 session.status = COMPLETED
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             session.status = INTERRUPTED
+            session.finished = datetime.now().astimezone()
+            if isinstance(exc, Hangup):
+                raise  # nobody is left to read a summary; the caller saves the answers
             self.write("\nStopped (Ctrl-C).")
         session.finished = datetime.now().astimezone()
         self.write()

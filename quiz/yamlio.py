@@ -17,7 +17,9 @@ from quiz import yamltraps
 from quiz.model import Problem
 
 MAX_BYTES = 2_000_000
-# A large bank has a few thousand nodes; far more can only come from aliases that expand.
+# Values reached again through aliases. A value written out is bounded by MAX_BYTES, so only
+# repeats are counted: a huge bank passes, a small file of nested aliases ("billion laughs")
+# does not.
 MAX_NODES = 50_000
 MAX_DEPTH = 64
 
@@ -115,10 +117,24 @@ def _bad_tag(file: str, pos: Pos, tag: str, raw: str) -> Problem:
     )
 
 
-def _convert(node: yaml.Node, file: str, problems: list[Problem], budget: list[int], depth: int):
-    budget[0] -= 1
-    if budget[0] < 0 or depth > MAX_DEPTH:
-        raise _TooBig
+class _Budget:
+    """Counts the values visited a second time (through an alias) against MAX_NODES."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.seen: set[int] = set()
+
+    def visit(self, node: yaml.Node, depth: int) -> None:
+        if id(node) in self.seen:
+            self.left -= 1
+        else:
+            self.seen.add(id(node))
+        if self.left < 0 or depth > MAX_DEPTH:
+            raise _TooBig
+
+
+def _convert(node: yaml.Node, file: str, problems: list[Problem], budget: _Budget, depth: int):
+    budget.visit(node, depth)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, file, problems)
     if isinstance(node, yaml.SequenceNode):
@@ -194,7 +210,7 @@ def load_tree(text: str, file: str) -> tuple[YNode | None, list[Problem]]:
             )
         ]
     try:
-        tree = _convert(node, file, problems, [MAX_NODES], 0)
+        tree = _convert(node, file, problems, _Budget(MAX_NODES), 0)
     except (_TooBig, RecursionError):
         return None, [_too_big(file)]
     return tree, problems
@@ -206,9 +222,8 @@ def _too_big(file: str) -> Problem:
         1,
         1,
         None,
-        f"the file expands to more than {MAX_NODES} values or nests deeper than {MAX_DEPTH} "
-        "levels (anchors and aliases that refer to each other). Write the values out instead "
-        "of nesting aliases",
+        f"the file repeats more than {MAX_NODES} values through anchors and aliases, or "
+        f"nests deeper than {MAX_DEPTH} levels. Write the values out instead of nesting aliases",
     )
 
 

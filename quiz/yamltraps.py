@@ -145,6 +145,11 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[SyntaxProblem,
         fix = (
             'a text contains ": ", which YAML reads as a new key. Quote the text: it contains ": "'
         )
+    elif "expected a single document" in context:
+        fix = (
+            "a second YAML document starts here (a `---` line): a bank file holds one. "
+            "Remove the `---` line, or move the second bank into a file of its own"
+        )
     elif "\\t" in problem or "'\\t'" in problem:
         fix = "a tab where YAML expects spaces. Replace the tab with spaces"
     elif "could not find expected ':'" in problem:

@@ -219,6 +219,7 @@ def test_the_student_id_is_asked_once_on_a_terminal(tmp_path, write_bank) -> Non
         term.wait_for("Your answer (one letter):")
         term.keys("b", "Enter")
         term.wait_for("Correct")
+        term.wait_for("Your answers")  # readline is reading: Ctrl-D now ends the input
         term.keys("C-d")
         term.wait_for("EXIT=0")
     finally:

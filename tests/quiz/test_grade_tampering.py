@@ -1,0 +1,143 @@
+"""`quiz grade` against the edits a student can make to a results file before handing it in.
+
+One honest run of a tiny bank (answers typed by hand, bank order), then one edit per case.
+Expected scores are worked out by hand from the typed answers, never by the grading code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import bank_text
+from test_classgrade import BANK
+
+from quiz.bank import load_banks
+from quiz.classgrade import ResultsFileError, grade_file
+
+# q1 (1 point) right, q2 (2 points) "a" only: 1 of 2 right → 1 point, q3 (1) wrong, q4 (1) right
+TYPED = "b\na\nf\n0.5\n"
+HONEST = 3.0
+MAX = 5.0
+
+
+@pytest.fixture
+def honest(tmp_path, run_cli, write_bank):
+    bank = write_bank(bank_text(BANK), "bank.yaml")
+    result = run_cli(
+        "run", str(bank), "--no-shuffle", "--seed", "3", "--student", "ada",
+        "--results", "ada.json", stdin=TYPED,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return bank, tmp_path / "ada.json"
+
+
+def edit(path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_the_honest_file_rescores_to_what_the_quiz_said(honest) -> None:
+    bank, path = honest
+    attempt = grade_file(path, load_banks([bank]))
+    assert (attempt.score, attempt.max_score, attempt.flags) == (HONEST, MAX, [])
+
+
+def test_a_hand_edited_raw_is_rescored_and_flagged(honest) -> None:
+    bank, path = honest
+
+    def change(data):
+        data["questions"][2]["raw"] = "t"  # q3 was answered f (wrong); t is right
+
+    edit(path, change)
+    attempt = grade_file(path, load_banks([bank]))
+    assert attempt.score == HONEST + 1  # the raw line is what counts...
+    assert attempt.flags == ["claims 3 points, re-scored 4 (differs on q3)"]  # ...and it shows
+
+
+@pytest.mark.parametrize("raw", ["z", "", 42, None, ["b"], "b" * 10_000])
+def test_a_raw_the_quiz_never_accepts_scores_nothing(honest, raw) -> None:
+    bank, path = honest
+
+    def change(data):
+        data["questions"][0]["raw"] = raw  # q1 was right (1 point)
+
+    edit(path, change)
+    attempt = grade_file(path, load_banks([bank]))
+    assert attempt.score == HONEST - 1
+    assert attempt.flags == ["claims 3 points, re-scored 2 (differs on q1)"]
+
+
+def test_deleting_a_wrong_question_does_not_raise_the_percentage(honest) -> None:
+    bank, path = honest
+
+    def change(data):
+        data["questions"] = [q for q in data["questions"] if q["id"] != "q3"]
+        data["max_score"] = MAX - 1
+
+    edit(path, change)
+    attempt = grade_file(path, load_banks([bank]))
+    assert (attempt.score, attempt.max_score) == (HONEST, MAX)
+    assert attempt.flags == [
+        "its questions are not the ones its seed draws (missing q3); graded as drawn"
+    ]
+
+
+def test_a_right_answer_listed_twice_counts_once(honest) -> None:
+    bank, path = honest
+
+    def change(data):
+        data["questions"].append(dict(data["questions"][0]))
+        data["score"] = HONEST + 1
+
+    edit(path, change)
+    attempt = grade_file(path, load_banks([bank]))
+    assert (attempt.score, attempt.max_score) == (HONEST, MAX)
+    assert attempt.flags[0] == (
+        "its questions are not the ones its seed draws (listed twice q1); graded as drawn"
+    )
+    assert attempt.flags[1] == "claims 4 points, re-scored 3"
+
+
+def test_another_seed_is_flagged(honest, run_cli, tmp_path) -> None:
+    bank, _ = honest
+    path = tmp_path / "shuffled.json"
+    result = run_cli("run", str(bank), "--seed", "5", "--results", str(path), stdin=TYPED)
+    assert result.returncode == 0, result.stderr
+    claimed = json.loads(path.read_text(encoding="utf-8"))["score"]
+    edit(path, lambda data: data.update(seed=9))
+    attempt = grade_file(path, load_banks([bank]))
+    assert attempt.flags and "claims" in attempt.flags[-1] and "differs on" in attempt.flags[-1]
+    assert f"claims {claimed:g} point" in attempt.flags[-1]
+
+
+def test_options_that_cannot_draw_a_quiz_skip_the_file(honest) -> None:
+    bank, path = honest
+    edit(path, lambda data: data["options"].update(count_per_tag={"nowhere": 2}))
+    with pytest.raises(ResultsFileError, match="its options cannot have drawn a quiz"):
+        grade_file(path, load_banks([bank]))
+
+
+def test_a_file_from_another_version_of_the_bank_is_skipped(honest, run_cli, tmp_path) -> None:
+    bank, path = honest
+    bank.write_text(bank.read_text(encoding="utf-8").replace("Pick b.", "Pick b!"), "utf-8")
+    with pytest.raises(ResultsFileError, match="matches no bank here"):
+        grade_file(path, load_banks([bank]))
+    result = run_cli("grade", str(path), "--banks", str(bank), "--out", "grades")
+    assert result.returncode == 2
+    assert "made with another version of the bank?" in result.stderr
+    assert "skipped" in result.stderr
+
+
+def test_grade_cli_reports_the_tampering_in_the_csv(honest, run_cli, tmp_path) -> None:
+    bank, path = honest
+    edit(path, lambda data: data.update(questions=data["questions"][:2], max_score=3))
+    result = run_cli("grade", str(path), "--banks", str(bank), "--out", "grades")
+    assert result.returncode == 1
+    assert "Graded 1 file: 1 flagged, 0 skipped." in result.stdout
+    with (tmp_path / "grades" / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (float(row["score"]), float(row["max_score"])) == (2.0, MAX)  # q1 + q2 only
+    assert "missing q3, q4" in row["flag"]
