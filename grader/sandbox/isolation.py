@@ -61,7 +61,8 @@ class Isolation:
 
     backend: str = "none"  # "bwrap" | "user" | "none"
     bwrap: str = ""  # path of the bwrap binary
-    sized: bool = True  # bwrap supports --size (0.5 and later)
+    sized: bool = True  # bwrap supports --size and --perms (0.5 and later)
+    nested: bool = True  # workers may make their own namespaces inside (the fork server's way)
     notes: tuple[str, ...] = ()
 
     @property
@@ -122,15 +123,9 @@ class Isolation:
         argv, env = self.wrap(command.argv, command.env, command.cwd, command.exercises_dir)
         return dataclasses.replace(command, argv=argv, env=env)
 
-    def launcher(self) -> Any:
+    def launcher(self) -> FreshLauncher:
         """A launcher for `run_calls(..., launcher=...)` that starts fresh workers wrapped."""
-        from grader.sandbox import process
-
-        def launch(argv: list[str], env: dict[str, str], cwd: str, out_fd: int, proto_fd: int):  # type: ignore[no-untyped-def]
-            argv, env = self.wrap(argv, env, cwd, argv[-2])
-            return process.popen(argv, env, cwd, out_fd, proto_fd)
-
-        return launch
+        return FreshLauncher(self)
 
     # ---- bubblewrap ------------------------------------------------------------------------
 
@@ -144,11 +139,33 @@ class Isolation:
             args += ["--ro-bind", str(HERE / name), f"{INNER_LIB}/{name}"]
         args += ["--proc", "/proc", "--dev", "/dev"]
         if scratch:
-            args += [*(["--size", str(SCRATCH_BYTES)] if self.sized else []), "--perms", "0700"]
+            if self.sized:
+                args += ["--size", str(SCRATCH_BYTES), "--perms", "0700"]
             args += ["--tmpfs", SANDBOX, "--tmpfs", "/tmp"]
         else:  # the fork server: each child mounts its own tmpfs on these (see _zygote.py)
             args += ["--dir", SANDBOX, "--dir", "/tmp"]
         return [*args, "--remount-ro", "/"]
+
+
+class FreshLauncher:
+    """Starts each worker as a fresh process under the backend; what batch grading uses where
+    the fork server cannot give each worker its own namespaces. Shaped like a Zygote (alive,
+    close, isolation) so the batch can hold either."""
+
+    alive = True
+
+    def __init__(self, isolation: Isolation) -> None:
+        self.isolation = isolation
+
+    def __call__(self, argv: list[str], env: dict[str, str], cwd: str, out_fd: int,
+                 proto_fd: int) -> Any:  # fmt: skip
+        from grader.sandbox import process
+
+        argv, env = self.isolation.wrap(argv, env, cwd, argv[-2])
+        return process.popen(argv, env, cwd, out_fd, proto_fd)
+
+    def close(self) -> None:
+        pass
 
 
 def inner_env(env: dict[str, str], scratch_dir: str) -> dict[str, str]:
@@ -272,11 +289,24 @@ def _bwrap() -> Isolation:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/")
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Isolation("none", notes=(f"bubblewrap could not start ({exc})",))
-    if done.returncode != 0 or done.stdout.strip() != "ok":
-        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        return Isolation("none", notes=(f"bubblewrap cannot make a sandbox here: {detail[0]}",))
     notes = () if sized else ("this bubblewrap cannot cap the scratch size (needs 0.5+)",)
-    return Isolation("bwrap", path, sized, notes)
+    if done.returncode == 0 and done.stdout.strip() == "ok":
+        return Isolation("bwrap", path, sized, notes=notes)
+    detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    # Some systems (Ubuntu 24.04's AppArmor rules) let bwrap make namespaces but nothing inside
+    # it: then each worker is a fresh process under its own bwrap, slower but as isolated.
+    fresh = Isolation("bwrap", path, sized, nested=False)
+    argv = [*fresh.bwrap_args(scratch=True), "--chdir", SANDBOX, "--", sys.executable, "-I",
+            "-B", "-c", "import numpy; print('ok')"]  # fmt: skip
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/")
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Isolation("none", notes=(f"bubblewrap could not start ({exc})",))
+    if done.returncode != 0 or done.stdout.strip() != "ok":
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or detail
+        return Isolation("none", notes=(f"bubblewrap cannot make a sandbox here: {detail[0]}",))
+    slower = "each worker starts fresh: this system allows no namespaces inside bubblewrap"
+    return Isolation("bwrap", path, sized, nested=False, notes=(*notes, slower))
 
 
 def _bwrap_version(path: str) -> tuple[int, ...]:

@@ -27,6 +27,7 @@ from grader.sandbox.isolation import (
     INNER_LIB,
     SANDBOX,
     SCRATCH_BYTES,
+    FreshLauncher,
     Isolation,
     inner_env,
 )
@@ -45,6 +46,13 @@ class Zygote:
 
     def __init__(self, isolation: Isolation | None = None) -> None:
         self.isolation = isolation or Isolation("none")
+        self._fresh: FreshLauncher | None = None
+        if self.isolation.backend == "bwrap" and not self.isolation.nested:
+            # No namespaces can be made inside bubblewrap here, so no forked worker could be
+            # isolated from the others: every worker starts fresh under its own bwrap instead.
+            self._fresh = self.isolation.launcher()
+            self._dead = False
+            return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -80,6 +88,8 @@ class Zygote:
     @property
     def alive(self) -> bool:
         """False once the server has stopped (killed, crashed or closed)."""
+        if self._fresh is not None:
+            return True
         return not self._dead and self._proc.poll() is None
 
     def _read(self) -> None:
@@ -111,6 +121,8 @@ class Zygote:
                  proto_fd: int) -> ForkedWorker:  # fmt: skip
         """Launcher for run_calls: argv is the fresh-worker command line (its last two items,
         the exercises folder and the forbidden folders, are all the child needs)."""
+        if self._fresh is not None:
+            return self._fresh(argv, env, cwd, out_fd, proto_fd)
         exercises, forbidden = argv[-2:]
         mode = self.isolation.backend
         request: dict[str, Any] = {"args": [exercises, forbidden], "env": env, "cwd": cwd}
@@ -120,8 +132,7 @@ class Zygote:
             inner = INNER_EXERCISES if mode == "bwrap" else str(Path(cwd) / "exercises")
             request["args"] = [inner, forbidden]
             request["files"] = [name for name, _ in files]
-            size = SCRATCH_BYTES if self.isolation.sized else 0
-            request["isolate"] = {"mode": mode, "size": size}
+            request["isolate"] = {"mode": mode, "size": SCRATCH_BYTES}
             if mode == "bwrap":
                 request["env"] = inner_env(env, cwd)
                 request["cwd"] = SANDBOX
@@ -170,6 +181,8 @@ class Zygote:
             return self._exits.get(pid)
 
     def close(self) -> None:
+        if self._fresh is not None:
+            return
         try:
             # shutdown, not just close: it wakes the reader thread and the server sees EOF.
             self._sock.shutdown(socket.SHUT_RDWR)

@@ -175,3 +175,28 @@ def test_the_spawn_hook_wraps_a_worker_command(tmp_path) -> None:
     assert wrapped.env == {"PATH": "/usr/bin", "HOME": "/sandbox", "TEMP": "/sandbox",
                            "TMPDIR": "/sandbox", "LANG": "C.UTF-8"}  # fmt: skip
     assert Isolation("none").wrap_command(command) == command
+
+
+@needs_bwrap
+@pytest.mark.platform("bubblewrap needs Linux")
+def test_without_nested_namespaces_batch_workers_start_fresh_under_bwrap(tmp_path) -> None:
+    from grader.course import load_course
+    from grader.instructor.batch import close_workers, grade
+    from grader.sandbox.zygote import Zygote
+
+    path = shutil.which("bwrap")
+    if path is None:
+        pytest.fail("bubblewrap is not installed: .ci/run installs it (apt-get install bubblewrap)")
+    fresh = Isolation("bwrap", path, True, nested=False)
+    with Zygote(fresh) as zygote:
+        assert zygote.alive and not hasattr(zygote, "_proc")  # no server: fresh workers
+    subs = tmp_path / "subs"
+    shutil.copytree(REPO / "solutions", subs / "alice" / "exercises")
+    shutil.copytree(REPO / "exercises", subs / "bob" / "exercises")
+    try:
+        batch = grade(load_course(REPO), [subs], tmp_path / "out", seed=4, jobs=1,
+                      isolation=fresh)  # fmt: skip
+    finally:
+        close_workers()
+    totals = {row.student: row.total for row in batch.rows}
+    assert batch.isolation == "bwrap" and totals == {"alice": 14.0, "bob": 0.0}
