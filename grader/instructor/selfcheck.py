@@ -19,7 +19,7 @@ from grader.instructor.known_wrong import build_submission, discover
 from grader.judge.cases import build
 from grader.judge.reference import SolutionReference
 from grader.results import RunResult
-from grader.sandbox.zygote import Zygote
+from grader.sandbox.launchers import batch_launcher
 from grader.verdict import NOT_ATTEMPTED, PASSED
 
 NEEDS_SOLUTIONS = (
@@ -55,7 +55,7 @@ def selfcheck(course: Course, seed: int, timeout: float = 5.0) -> list[Finding]:
         except Exception as exc:  # noqa: BLE001 - any failure of the solutions is the finding
             message = f"the solutions cannot compute the expected values: {exc!r}"
             return findings + [Finding(False, message)]
-        with Zygote() as zygote:
+        with batch_launcher() as zygote:
             runs = judge_many(tasks, course.exercises, seed, reference, timeout, zygote)
     findings += _stubs(runs["stubs"]) + _solutions(runs["solutions"])
     findings += [_known_wrong(course, w, runs[f"wrong{i}"]) for i, w in enumerate(wrongs)]
