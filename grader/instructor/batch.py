@@ -228,7 +228,11 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
 
 
 def _grade_tasks(
-    course: Course, tasks: list[Task], seed: int, timeout: float, jobs: int,
+    course: Course,
+    tasks: list[Task],
+    seed: int,
+    timeout: float,
+    jobs: int,
     isolation: Isolation | None = None,
 ) -> Iterator[tuple[dict[str, RunResult | str], int]]:
     """Yield ({student: RunResult}, how many were regraded) chunk by chunk, in parallel over
