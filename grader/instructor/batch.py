@@ -273,6 +273,10 @@ _STATE: dict[str, Any] = {}
 def _init(course: Course, seed: int, reference: FixedReference, timeout: float,
           isolation: Isolation | None = None) -> None:  # fmt: skip
     """Per judging process: one fork server, reused for every chunk."""
+    if multiprocessing.parent_process() is not None:  # -- isolation: a pool process --
+        from grader.sandbox.zygote import die_with_parent
+
+        die_with_parent()  # and so its fork server and workers, when `grader grade` is killed
     _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout,
                   isolation=isolation)  # fmt: skip
     _launcher()
