@@ -50,7 +50,13 @@ def bank_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            # Case-blind (Windows saves `Bank.YAML`); hidden files such as macOS's `._bank.yaml`
+            # copies are not banks.
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
+            )
             if not found:
                 raise BankPathError(
                     f"{display_path(path)} holds no .yaml or .yml bank files. "

@@ -69,7 +69,9 @@ def results_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.glob("*.json") if p.is_file())
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() == ".json" and p.is_file()
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -80,7 +82,8 @@ def results_files(paths: Iterable[Path]) -> list[Path]:
 def grade_file(path: Path, banks: Sequence[Bank]) -> Attempt:
     """Re-score one file; raises ResultsFileError when it cannot be read or its bank is unknown."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a file opened and saved in Notepad starts with a BOM, which json refuses.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: not a readable results file ({exc})") from None
     try:

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric")
 SCORING_MODES = ("all_or_nothing", "partial")
 PINS = ("first", "last")
+# An expr value this close to 0 is float rounding of a zero answer (course numbers are ~0.01–100).
+ROUNDING_ZERO = 1e-12
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,10 @@ class NumericAnswer:
 
     def correct_value(self, params: dict[str, float]) -> float:
         if self.expr is not None:
-            return self.expr.evaluate(params)
+            value = self.expr.evaluate(params)
+            # `(1 - 0.9)*g - 0.1*g` is -1.4e-17 in floats: a zero answer must be 0, or a
+            # student typing 0 is marked wrong and shown "-1.387778781e-17".
+            return 0.0 if abs(value) < ROUNDING_ZERO else value
         assert self.value is not None
         return self.value
 

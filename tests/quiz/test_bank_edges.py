@@ -160,3 +160,11 @@ def test_aliases_that_repeat_too_much_are_still_refused(write_bank) -> None:
     _, problems = check_files([write_bank("\n".join(lines) + "\nquestions: []\n")])
     assert len(problems) == 1
     assert f"repeats more than {MAX_NODES} values" in problems[0].message
+
+
+def test_a_folder_reads_upper_case_suffixes_and_skips_hidden_copies(tmp_path) -> None:
+    from quiz.bank import bank_files
+
+    (tmp_path / "Momentum.YAML").write_text(ONE, encoding="utf-8")
+    (tmp_path / "._Momentum.YAML").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    assert [p.name for p in bank_files([tmp_path])] == ["Momentum.YAML"]

@@ -213,3 +213,18 @@ def test_the_xml_exports_are_well_formed_utf8(write_bank, fmt) -> None:
     assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
     ET.fromstring(data)  # raises on any character XML 1.0 does not allow
     assert "🚀".encode() in data
+
+
+def test_an_expr_that_is_zero_up_to_rounding_is_zero(write_bank) -> None:
+    question = (
+        "  - id: zero-expr\n    type: numeric\n    prompt: Rest.\n    params: {g: [0.3, 0.7]}\n"
+        '    answer: {expr: "(1 - 0.9)*g - 0.1*g"}\n'
+    )
+    banks = load_banks([write_bank(bank_text(question))])
+    q = banks[0].questions[0]
+    assert (1 - 0.9) * 0.7 - 0.1 * 0.7 != 0  # the float arithmetic really is off
+    for g in (0.3, 0.7):
+        assert score(q, 0.0, {"g": g}).correct
+        assert not score(q, 0.001, {"g": g}).correct
+    for r in read_gift(export_banks(banks, "gift", 2).decode("utf-8")):
+        assert r["numeric"] == (0.0, 0.0)

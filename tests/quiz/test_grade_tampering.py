@@ -14,7 +14,7 @@ from conftest import bank_text
 from test_classgrade import BANK
 
 from quiz.bank import load_banks
-from quiz.classgrade import ResultsFileError, grade_file
+from quiz.classgrade import ResultsFileError, grade_all, grade_file
 
 # q1 (1 point) right, q2 (2 points) "a" only: 1 of 2 right → 1 point, q3 (1) wrong, q4 (1) right
 TYPED = "b\na\nf\n0.5\n"
@@ -141,3 +141,14 @@ def test_grade_cli_reports_the_tampering_in_the_csv(honest, run_cli, tmp_path) -
         (row,) = list(csv.DictReader(handle))
     assert (float(row["score"]), float(row["max_score"])) == (2.0, MAX)  # q1 + q2 only
     assert "missing q3, q4" in row["flag"]
+
+
+def test_a_file_saved_with_a_bom_or_an_upper_case_suffix_is_graded(honest, tmp_path) -> None:
+    bank, path = honest
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    # Notepad's "UTF-8 with BOM", and a name a Windows user typed.
+    (folder / "ADA.JSON").write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    attempts, skipped = grade_all([folder], load_banks([bank]))
+    assert skipped == []
+    assert [(a.student, a.score, a.flags) for a in attempts] == [("ada", HONEST, [])]
