@@ -105,9 +105,9 @@ def precision(form: Answer, cases: Sequence[Failing]) -> str | None:
     digits = max(1, int(-np.log10(worst)))
     return (
         f"close but not equal: it agrees with the expected values to about {digits} "
-        f"significant digits (largest relative difference {worst:.1e}), the precision of "
-        "float32 arithmetic. Compute in float64 (np.asarray(x, dtype=float), not np.float32); "
-        "the checks compare to 1e-9."
+        f"significant digits (largest relative difference {worst:.1e}), about the precision of "
+        "float32 arithmetic. Is something computed in float32 (np.float32) or rounded? Compute "
+        "in float64 (np.asarray(x, dtype=float)); the checks compare to 1e-9."
     )
 
 

@@ -174,4 +174,4 @@ def test_the_bundle_is_self_contained(bundle: Path, tmp_path: Path) -> None:
     source = unpack(moved, tmp_path / "root" / "source")
     files = {p.name: p.read_text() for p in (REPO / "exercises").glob("*.py")}
     data, _ = autograde(source, tmp_path / "root", files)
-    assert data["score"] == 0.0 and len(data["tests"]) == 16
+    assert data["score"] == 0.0 and len(data["tests"]) == 25
