@@ -274,3 +274,50 @@ def test_the_judges_environment_never_reaches_any_output(hostile) -> None:
 def test_a_symlinked_folder_is_refused(hostile) -> None:
     row = grades(hostile["out"])["mallory"]
     assert row["total"] == "0" and row["status"].startswith("error")
+
+
+LOOP = """
+def nesterov_step(theta, velocity, grad_fn, lr=0.1, beta=0.9):
+    while True:
+        pass
+"""
+
+
+def tagged(tag: str) -> list[int]:
+    """Processes whose environment carries `tag` (what `grader grade` started inherits it)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and tag.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_nothing_survives_a_killed_grade(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+
+    if shutil.which("bwrap") is None:
+        pytest.fail("bubblewrap is not installed: .ci/run installs it (apt-get install bubblewrap)")
+    subs = tmp_path / "subs"
+    for i in range(6):
+        student(subs, f"s{i}", extra={"nesterov.py": LOOP})
+    tag = f"mlab-kill-test-{os.getpid()}"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MLAB_TEST_TAG": tag}
+    flags = ["--isolation", "required", "--jobs", "2", "--timeout", "60", "--path", str(REPO)]
+    argv = [sys.executable, "-m", "grader", "grade", str(subs), "--out", str(tmp_path / "out")]
+    argv += flags
+    grader = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(tagged(tag)) < 3 and time.monotonic() < deadline:  # the grader and its pool
+        time.sleep(0.2)
+    time.sleep(2)  # the fork servers start and the looping workers run
+    assert len(tagged(tag)) >= 3
+    grader.send_signal(signal.SIGKILL)
+    grader.wait()
+    deadline = time.monotonic() + 10
+    while tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert tagged(tag) == []
