@@ -189,9 +189,10 @@ _SLOT = [0]
 
 def _next_slot() -> int:
     # Fresh workers in the user backend: pid of this judge * 1000 + a counter keeps uids of
-    # concurrent judges apart (the fork server uses the worker's own pid instead).
+    # concurrent judges apart; the offset keeps them apart from the fork server's, which are
+    # UID_BASE + the worker's pid (pids stay below 2**22).
     _SLOT[0] = (_SLOT[0] + 1) % 1000
-    return (os.getpid() % 100_000) * 1000 + _SLOT[0]
+    return (1 << 22) + (os.getpid() % 100_000) * 1000 + _SLOT[0]
 
 
 def view() -> list[str]:
