@@ -192,7 +192,7 @@ def consistent(exercise: str, candidate: Candidate, sub: Sub) -> bool:
 def diagnose(exercise: str, subs: Sequence[Sub], func: str = "",
              context: Sequence[Sub] = ()) -> Diagnosis:  # fmt: skip
     """The cause when exactly one candidate fits, and the structural findings."""
-    func = func or f"`{exercise}`"
+    func = func or exercise  # messages put it in backticks themselves: `{func}`
     fits = fitting(exercise, subs, context)
     cause = fits[0] if len(fits) == 1 else None
     if cause is not None:

@@ -199,7 +199,7 @@ def check_values(judge: Judge, exercise: str, *groups: str) -> None:
         text = describe_failure(form, first.case, first.got, first.expected)
     if len(subs) > 1:
         text = f"Failed {len(failing)} of {len(subs)} cases; the first: {text}"
-    diagnosis = diagnose.diagnose(exercise, subs, func, _context(judge, exercise, groups))
+    diagnosis = diagnose.diagnose(exercise, subs, exercise, _context(judge, exercise, groups))
     if diagnosis.cause is not None:
         text += f"\nLikely cause: {diagnosis.cause.message}"
     else:

@@ -148,4 +148,5 @@ def test_known_wrong_over_many_seeds(tmp_path: Path, wrong) -> None:
             line for m in feedback for line in m.splitlines() if line.startswith("Likely cause:")
         }
         assert len(causes) <= 1, f"{where} several causes named: {causes}"
+        assert "``" not in text, f"{where} doubled backticks in\n{text}"
         _audit(wrong.exercise, judge, where)
