@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,29 +110,31 @@ def points(*files: str) -> float:
     return sum(ex.points for ex in course.exercises if not files or ex.file in files)
 
 
-def python310() -> str:
-    """Python 3.10, Gradescope's default: this one if it is 3.10, else pyenv's build.
+def python(version: str) -> str:
+    """Python `version` ("3.10": Gradescope's default image; "3.12": Ubuntu 24.04): this one if
+    it is that version, else pyenv's build.
 
-    The machine image (and so CI) has pyenv builds of 3.10 to 3.13. On Linux a missing 3.10 is
+    The machine image (and so CI) has pyenv builds of 3.10 to 3.13. On Linux a missing one is
     an installation problem and fails; elsewhere (no such image) the test is skipped."""
-    if sys.version_info[:2] == (3, 10):
+    if "{}.{}".format(*sys.version_info[:2]) == version:
         return sys.executable
     roots = [os.environ.get("PYENV_ROOT", ""), str(Path.home() / ".pyenv")]
     pyenv = shutil.which("pyenv")
     if pyenv:
         done = subprocess.run([pyenv, "root"], capture_output=True, text=True)
         roots.insert(0, done.stdout.strip())
+    name = f"python{version}"
     for root in filter(None, roots):
-        found = sorted(glob.glob(os.path.join(root, "versions", "3.10.*", "bin", "python3.10")))
+        found = glob.glob(os.path.join(root, "versions", f"{version}.*", "bin", name))
         if found:
-            return found[-1]
-    found = shutil.which("python3.10")
+            return max(found, key=lambda p: [int(x) for x in re.findall(r"\d+", Path(p).parts[-3])])
+    found = shutil.which(name)
     if found and "shims" not in Path(found).parts:
         return found
     message = (
-        "Python 3.10 (Gradescope's default image) was not found: looked in "
-        f"{', '.join(filter(None, roots))} (versions/3.10.*) and on PATH. Install it "
-        "(`pyenv install 3.10`) to run the Gradescope end-to-end test"
+        f"Python {version} was not found: looked in {', '.join(filter(None, roots))} "
+        f"(versions/{version}.*) and on PATH. Install it (`pyenv install {version}`) to run the "
+        "Gradescope end-to-end test"
     )
     if sys.platform != "linux":
         pytest.skip(message)

@@ -1,8 +1,10 @@
-"""The bundle's setup.sh and run_autograder end to end on Python 3.10, Gradescope's default.
+"""The bundle's setup.sh and run_autograder end to end on Python 3.10, Gradescope's default
+(Ubuntu 22.04), and once on 3.12 (Ubuntu 24.04).
 
-setup.sh runs for real on a temporary /autograder layout: it makes the venv from Python 3.10
-and pip-installs the grading requirements from the package index (as Gradescope's build does;
-pip's cache keeps a rerun quick). Then run_autograder grades with that venv.
+setup.sh runs for real on a temporary /autograder layout: it makes the venv from that Python
+and pip-installs the grading requirements from the package index, as Gradescope's build does
+(pip's cache keeps a rerun quick; PIP_FIND_LINKS/PIP_NO_INDEX would point it at a wheelhouse).
+Then run_autograder grades with that venv.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 from gradescope_layout import (
     build_bundle,
     points,
-    python310,
+    python,
     run_autograder,
     solutions,
     submit,
@@ -55,21 +57,25 @@ def setup(root: Path, base_python: str, env: dict[str, str] | None = None,
                           env=full, capture_output=True, text=True, timeout=600)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """/autograder after Gradescope's build on Python 3.10: source/ unpacked, venv/ by setup.sh."""
-    python = python310()
-    base = tmp_path_factory.mktemp("autograder310")
+def build(base: Path, version: str) -> Path:
+    """/autograder after Gradescope's build on Python `version`: source/ unpacked, venv/ made
+    by setup.sh."""
     bundle = build_bundle(base / "autograder.zip")
     root = base / "autograder"
     unpack(bundle, root / "source")
     log = base / "apt.log"
-    # A working Python 3.10 has ensurepip, so apt-get must not be needed (it would fail here).
+    # A working Python has ensurepip, so apt-get must not be needed (it would fail here).
     path = f"{fake_apt_get(base / 'bin', log)}{os.pathsep}{os.environ['PATH']}"
-    done = setup(root, python, {"PATH": path})
+    done = setup(root, python(version), {"PATH": path})
     assert done.returncode == 0, done.stdout + done.stderr
     assert not log.exists()
     return root
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Gradescope's default image: Ubuntu 22.04, Python 3.10."""
+    return build(tmp_path_factory.mktemp("autograder310"), "3.10")
 
 
 def grade(root: Path, tmp_path: Path, files: dict, source: Path | None = None) -> dict:
@@ -91,6 +97,16 @@ def test_setup_makes_a_python_310_venv(root: Path) -> None:
 def test_full_marks_for_the_solutions_on_310(root: Path, tmp_path: Path) -> None:
     data = grade(root, tmp_path, solutions())
     assert data["score"] == points() and {t["status"] for t in data["tests"]} == {"passed"}
+
+
+@NOT_ON_WINDOWS
+def test_full_marks_on_312_as_on_ubuntu_2404(tmp_path: Path) -> None:
+    root = build(tmp_path / "gs", "3.12")
+    version = subprocess.run([str(root / "venv" / "bin" / "python"), "-c",
+                              "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True)  # fmt: skip
+    assert version.stdout.strip() == "(3, 12)"
+    assert grade(root, tmp_path, solutions())["score"] == points()
 
 
 @NOT_ON_WINDOWS
