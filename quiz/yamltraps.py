@@ -25,6 +25,21 @@ _KEY_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?:\s+(
 _NO_COLON = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*)\s+(?P<rest>\S.*)$")
 _BLOCK = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
 _NOT_PLAIN = tuple("\"'|>[{&*!#%@`")
+# Keys whose value is always a text: a YAML indicator at its start is a Markdown habit.
+TEXT_KEYS = frozenset({"title", "prompt", "explanation", "feedback", "text"})
+# What YAML makes of a value's first character, for the message.
+INDICATORS = {
+    "*": "an alias (a reference to an `&anchor`)",
+    "`": "a reserved character",
+    "@": "a reserved character",
+    "%": "a directive",
+    "!": "a tag",
+    "[": "the start of a list",
+    "{": "the start of a mapping",
+    "#": "the start of a comment (the text is lost)",
+    "|": "a block of text whose lines follow",
+    ">": "a block of text whose lines follow",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
     """The common traps, and a copy of the lines with each one patched."""
     problems: list[SyntaxProblem] = []
     patched = list(lines)
+    anchors = set(re.findall(r"(?:^|\s)&([^\s,\[\]{}]+)", "\n".join(lines)))
     block_indent: int | None = None  # inside a `|` or `>` text: lines deeper than this
     last_key_col: int | None = None
     for index, line in enumerate(lines):
@@ -83,11 +99,20 @@ def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
                     )
                 )
                 patched[index] = line.rstrip() + value[0]
+            elif key in TEXT_KEYS and (
+                fix := _indicator(key, text, _shown(lines, index, match["lead"], text), anchors)
+            ):
+                problems.append(SyntaxProblem(index + 1, line.index(text) + 1, fix))
+                _quote(lines, patched, index, match["lead"], key, text)
             elif text and not text.startswith(_NOT_PLAIN) and (": " in text or text.endswith(":")):
                 problems.append(
-                    SyntaxProblem(index + 1, line.index(text) + 1, _quote_fix(key, text))
+                    SyntaxProblem(
+                        index + 1,
+                        line.index(text) + 1,
+                        _quote_fix(key, _shown(lines, index, match["lead"], text)),
+                    )
                 )
-                patched[index] = f"{match['lead']}{key}: {json.dumps(text, ensure_ascii=False)}"
+                _quote(lines, patched, index, match["lead"], key, text)
             continue
         missing = _NO_COLON.match(line)
         if missing and missing["key"] in KEYS and len(missing["lead"]) == last_key_col:
@@ -101,6 +126,74 @@ def prescan(lines: list[str]) -> tuple[list[SyntaxProblem], list[str]]:
             )
             patched[index] = f"{missing['lead']}{key}: {missing['rest']}"
     return problems, patched
+
+
+def _continued(lines: list[str], index: int, lead: str) -> list[int]:
+    """The lines after `index` that continue its text (deeper, not keys or list items)."""
+    after = index + 1
+    while after < len(lines):
+        line = lines[after]
+        deeper = len(line) - len(line.lstrip(" ")) > len(lead)
+        if not (line.strip() and deeper) or _KEY_LINE.match(line) or line.lstrip()[:2] == "- ":
+            break
+        after += 1
+    return list(range(index + 1, after))
+
+
+def _quote(lines: list[str], patched: list[str], index: int, lead: str, key: str, text: str):
+    """Patch line `index` to `key: "text"`, taking in the lines that continue the text."""
+    more = _continued(lines, index, lead)
+    parts = [text] + [lines[i].strip() for i in more]
+    for i in more:
+        patched[i] = ""  # now inside the quoted text
+    patched[index] = f"{lead}{key}: {json.dumps(' '.join(parts), ensure_ascii=False)}"
+
+
+def _shown(lines: list[str], index: int, lead: str, text: str) -> str:
+    """The text as the fix shows it: `…` when lines below continue it."""
+    return text + " …" if _continued(lines, index, lead) else text
+
+
+def _indicator(key: str, text: str, shown: str, anchors: set[str]) -> str | None:
+    """A fix when `text` starts with a character YAML does not read as text, else None."""
+    if not text:
+        return None
+    first = text[0]
+    if first == "*" and text[1:] in anchors:
+        return None  # a real alias: `prompt: *shared`
+    if first in "|>" and _BLOCK.match(text):
+        return None  # a real block header: `prompt: |`
+    if text.startswith("!!") or (first + text[-1:]) in ("[]", "{}"):
+        return None  # a standard tag or a whole list or mapping: the checks explain those
+    if first in "\"'":
+        if _unclosed(text) or not _closed_early(text):
+            return None
+        what = "a quoted text that ends before the rest of the line"
+    elif first == "-" and text[1:2] in (" ", ""):
+        what = "a list item"
+    elif first in INDICATORS:
+        what = INDICATORS[first]
+    else:
+        return None
+    quoted = json.dumps(shown, ensure_ascii=False)
+    name = "a backtick" if first == "`" else f"`{first}`"
+    return f"quote the text: YAML reads {name} at its start as {what}. Write `{key}: {quoted}`"
+
+
+def _closed_early(text: str) -> bool:
+    """Whether a quoted value closes its quote before the end: `"a" and b`."""
+    quote, i = text[0], 1
+    while i < len(text):
+        if quote == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return bool(text[i + 1 :].strip())
+        i += 1
+    return False
 
 
 def _unclosed(text: str) -> bool:

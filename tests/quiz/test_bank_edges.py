@@ -3,6 +3,8 @@ documents, leading zeros, anchors, and a bank far bigger than the default one.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import SINGLE, bank_text
 
@@ -168,3 +170,62 @@ def test_a_folder_reads_upper_case_suffixes_and_skips_hidden_copies(tmp_path) ->
     (tmp_path / "Momentum.YAML").write_text(ONE, encoding="utf-8")
     (tmp_path / "._Momentum.YAML").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
     assert [p.name for p in bank_files([tmp_path])] == ["Momentum.YAML"]
+
+
+MARKDOWN_START = [
+    ("*all* of the above", "`*` at its start as an alias"),
+    ("**bold** first", "`*` at its start as an alias"),
+    ("`code` first", "a backtick at its start as a reserved character"),
+    ("@home", "`@` at its start as a reserved character"),
+    ("%d percent", "`%` at its start as a directive"),
+    ("[link](https://x.org) here", "`[` at its start as the start of a list"),
+    ("{lr} is the step", "`{` at its start as the start of a mapping"),
+    ("!important", "`!` at its start as a tag"),
+    ('"Quoted" then more', '`"` at its start as a quoted text that ends before the rest'),
+    ("# Heading", "`#` at its start as the start of a comment"),
+    ("| a | b |", "`|` at its start as a block of text"),
+    ("> a quote", "`>` at its start as a block of text"),
+    ("- a list item", "`-` at its start as a list item"),
+]
+
+
+@pytest.mark.parametrize(("written", "reads_as"), MARKDOWN_START)
+def test_a_text_starting_with_a_yaml_indicator_says_to_quote_it(
+    write_bank, written, reads_as
+) -> None:
+    text = ONE.replace("prompt: Pick b.", f"prompt: {written}")
+    _, problems = check_files([write_bank(text)])
+    assert len(problems) == 1, [str(p) for p in problems]
+    line = text.splitlines().index(f"    prompt: {written}") + 1
+    assert (problems[0].line, problems[0].col) == (line, len("    prompt: ") + 1)
+    assert f"quote the text: YAML reads {reads_as}" in problems[0].message
+    fixed = text.replace(f"prompt: {written}", f"prompt: {json.dumps(written)}")
+    assert f"Write `prompt: {json.dumps(written)}`" in problems[0].message
+    assert load_banks([write_bank(fixed)])[0].questions[0].prompt == written
+
+
+@pytest.mark.parametrize("ok", ["-0.5 is fine", "a *b* c", "$x$ first", "(a) first", "'quoted'"])
+def test_texts_that_yaml_reads_as_text_pass(write_bank, ok) -> None:
+    text = ONE.replace("prompt: Pick b.", f"prompt: {ok}")
+    q = load_banks([write_bank(text)])[0].questions[0]
+    assert q.prompt == ok.strip("'")
+
+
+def test_every_quoting_problem_of_a_file_comes_in_one_run(write_bank) -> None:
+    text = bank_text(
+        "  - id: q\n    type: single\n"
+        "    prompt: *Which* step\n      comes first: the velocity\n      or the position?\n"
+        "    choices:\n      - text: `v` first\n        correct: true\n"
+        "      - text: note: the position\n"
+        '    explanation: "closed" and then more\n'
+    )
+    _, problems = check_files([write_bank(text)])
+    assert [(p.line, p.message.split(". Write")[0]) for p in problems] == [
+        (7, "quote the text: YAML reads `*` at its start as an alias "
+         "(a reference to an `&anchor`)"),
+        (11, "quote the text: YAML reads a backtick at its start as a reserved character"),
+        (13, 'quote the text: it contains ": "'),
+        (14, "quote the text: YAML reads `\"` at its start as a quoted text that ends before the "
+         "rest of the line"),
+    ]  # fmt: skip
+    assert 'Write `prompt: "*Which* step …"`' in problems[0].message  # lines below continue it

@@ -38,7 +38,7 @@ INVALID = [
         "yaml-syntax",
         bank_text(single(TWO)).replace("prompt: P", "prompt: [P"),
         None,
-        "YAML syntax error",
+        "YAML reads `[` at its start as the start of a list",
         True,
     ),
     (
