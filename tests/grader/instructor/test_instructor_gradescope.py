@@ -26,6 +26,9 @@ from gradescope_layout import (
 from grader.course import load_course
 from helpers import REPO
 
+FUNCTIONS = {"momentum.py": ["momentum_step", "optimize"], "nesterov.py": ["nesterov_step"],
+             "tuning.py": ["steps_to_converge"]}  # fmt: skip
+
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -153,6 +156,15 @@ def test_a_grader_that_cannot_start(source: Path, tmp_path: Path) -> None:
     assert data["score"] == 0 and data["tests"] == []
     assert "failed before it could grade" in data["output"]
     assert "ImportError: broken on purpose" in data["output"]
+
+
+def test_a_grader_that_hangs_is_stopped_in_time_to_say_so(source: Path, tmp_path: Path) -> None:
+    # Every call loops until its 5 s timeout, far beyond a 1 s budget for the whole run.
+    loop = "def {}(*args, **kwargs):\n    while True:\n        pass\n\n"
+    loops = {name: "".join(map(loop.format, names)) for name, names in FUNCTIONS.items()}
+    data, _ = autograde(source, tmp_path, loops, AUTOGRADER_TIME_LIMIT="1")
+    assert data["score"] == 0 and data["tests"] == []
+    assert "stopped after 1 s" in data["output"] and "not your grade" in data["output"]
 
 
 def test_no_python_at_all(source: Path, tmp_path: Path) -> None:
