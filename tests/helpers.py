@@ -61,7 +61,9 @@ def run_grader(*args: str, cwd: Path, env: dict[str, str] | None = None,
                timeout: float = 120) -> subprocess.CompletedProcess[str]:  # fmt: skip
     """`python -m grader ARGS` as a user would run it; the repo is importable, nothing else."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
+    # Read the output in the encoding the grader was told to write (PYTHONIOENCODING=cp1252).
+    encoding = full_env.get("PYTHONIOENCODING", "").split(":")[0] or None
     return subprocess.run(
         [sys.executable, "-m", "grader", *args], cwd=cwd, env=full_env, capture_output=True,
-        text=True, timeout=timeout,
+        text=True, encoding=encoding, timeout=timeout,
     )  # fmt: skip
