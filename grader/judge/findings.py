@@ -217,9 +217,9 @@ def count_offset(form: Answer, cases: Sequence[Failing]) -> str | None:
     if form.kind != "count":
         return None
     if _every(cases, lambda c: c.got is None and c.expected is not None):
-        return "it returns None where the run does converge within max_steps."
+        return "it returns None where a number is expected."
     if _every(cases, lambda c: c.got is not None and c.expected is None):
-        return "it returns a number where nothing converges (expected None)."
+        return "it returns a number where None is expected."
     if _every(cases, lambda c: c.got is not None and c.expected is not None):
         diffs = {c.got - c.expected for c in cases}
         if len(diffs) == 1:

@@ -43,6 +43,13 @@ class Judge:
         self.cases = cases
         self.outcomes = outcomes
         self.reference = reference
+        self._expected: dict[str, Any] = {}
+
+    def expected(self, case: Case) -> Any:
+        """The reference's answer, computed once per case (several checks read each one)."""
+        if case.id not in self._expected:
+            self._expected[case.id] = self.reference.expected(case)
+        return self._expected[case.id]
 
     def results(self, exercise: str, *groups: str) -> Iterator[Answer]:
         """The answers for these groups; raises the verdict of the first call that did not
@@ -60,7 +67,7 @@ class Judge:
         for case in selected:
             raise_for_outcome(exercise, case, self.outcomes[case.id], two_d_ok)
         for case in selected:
-            yield Answer(case, self.outcomes[case.id], self.reference.expected(case))
+            yield Answer(case, self.outcomes[case.id], self.expected(case))
 
     def all_outcomes(self, exercise: str) -> list[tuple[Case, Outcome]]:
         return [(c, self.outcomes[c.id]) for c in self.cases if c.exercise == exercise]
@@ -215,7 +222,7 @@ def _context(judge: Judge, exercise: str, groups: tuple[str, ...]) -> list[diagn
     for case, outcome in judge.all_outcomes(exercise):
         if case.group in groups or case.repeats or outcome.status != "ok":
             continue
-        out.append(judged(exercise, Answer(case, outcome, judge.reference.expected(case)))[0])
+        out.append(judged(exercise, Answer(case, outcome, judge.expected(case)))[0])
     return out
 
 
@@ -223,7 +230,7 @@ def _wrong_answers(judge: Judge, exercise: str) -> list[Case]:
     wrong = []
     for case, outcome in judge.all_outcomes(exercise):
         raise_for_outcome(exercise, case, outcome)
-        answer = Answer(case, outcome, judge.reference.expected(case))
+        answer = Answer(case, outcome, judge.expected(case))
         if not judged(exercise, answer)[0].ok:
             wrong.append(case)
     return wrong
@@ -270,7 +277,7 @@ def check_again(judge: Judge, exercise: str) -> None:
         earlier, earlier_outcome = by_id[case.repeats]
         raise_for_outcome(exercise, earlier, earlier_outcome)
         raise_for_outcome(exercise, case, outcome)
-        expected = judge.reference.expected(case)
+        expected = judge.expected(case)
         first = read(exercise, Answer(earlier, earlier_outcome, expected))
         again = read(exercise, Answer(case, outcome, expected))
         if not diagnose.same(exercise, first, again):
