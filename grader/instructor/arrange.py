@@ -33,7 +33,7 @@ def arrange(submission: Path, course: Course, work: Path) -> Arranged:
     Raises SubmissionError for a zip that cannot be unpacked safely."""
     wanted = _wanted(course)
     root = _unpacked(submission, work / "unzipped")
-    root = _descend(root, wanted)
+    root = _descend(root)
     folder = root / "exercises" if (root / "exercises").is_dir() else root
     if all((folder / name).is_file() for name in wanted):
         return Arranged(root)
@@ -131,7 +131,7 @@ def _unpacked(submission: Path, dest: Path) -> Path:
     return submission
 
 
-def _descend(root: Path, wanted: dict[str, set[str]]) -> Path:
+def _descend(root: Path) -> Path:
     """Through single wrapping folders (alice/, alice/momentum-lab/) to the exercise files."""
     for _ in range(3):
         if not root.is_dir() or (root / "exercises").is_dir():
