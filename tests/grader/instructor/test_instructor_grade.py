@@ -23,6 +23,8 @@ from grader.instructor.submissions import (
 )
 from helpers import REPO
 
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
+
 SOLUTIONS = REPO / "solutions"
 SEED = "7"
 SIGN_BUG = """
@@ -37,8 +39,6 @@ def nesterov_step(theta, velocity, grad_fn, lr=0.1, beta=0.9):
 """
 SPY = """
 import pathlib
-
-pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
 def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=1000):
     return len(pathlib.Path({path!r}).read_text())
 """

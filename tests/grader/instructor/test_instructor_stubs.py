@@ -14,6 +14,8 @@ from grader.instructor import stubs
 from grader.instructor.release import GITIGNORE, solution_lines
 from helpers import EXERCISES, REPO, SOLUTIONS, run_grader
 
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` skips them
+
 IGNORE = shutil.ignore_patterns("__pycache__")
 
 
