@@ -78,12 +78,12 @@ def discover(paths: list[Path], course: Course, exclude: list[Path] = ()) -> lis
             entries = sorted(
                 p for p in path.iterdir()
                 if p.name not in IGNORED and not p.name.startswith(".") and p.resolve() not in skip
-                and not p.is_symlink()
             )  # fmt: skip
             if entries:
                 found.extend(Submission(student_id(p), p) for p in entries)
                 continue
-        found.append(Submission(student_id(path), path))
+        # A path the instructor named is trusted, even through a link; links inside are not.
+        found.append(Submission(student_id(path), path.resolve() if path.is_symlink() else path))
     return found
 
 
@@ -95,7 +95,9 @@ def _is_submission(folder: Path, course: Course) -> bool:
 def digest(path: Path) -> str:
     """A fingerprint of the submission's content (to skip it when it has not changed)."""
     h = hashlib.sha256()
-    if path.is_file():
+    if path.is_symlink():  # refused when staged; never followed (it may point at `/`)
+        h.update(b"symlink\0" + os.fsencode(os.readlink(path)))
+    elif path.is_file():
         h.update(path.name.encode("utf-8", "surrogateescape") + b"\0" + _head(path))
     elif path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.is_file() and not _ignored(p, path)):
@@ -141,6 +143,8 @@ def _describe(exc: OSError, source: Path, dest: Path) -> str:
 
 def _stage(submission: Submission, course: Course, dest: Path) -> Staged:
     source = submission.source
+    if source.is_symlink():
+        raise SubmissionError(f"symlinks are not allowed: {source.name} is a symbolic link")
     files = list(dict.fromkeys(ex.file for ex in course.exercises))
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / "exercises"
@@ -151,8 +155,6 @@ def _stage(submission: Submission, course: Course, dest: Path) -> Staged:
         extract_zip(source, root)
         root = _submission_root(root, files)
     elif source.suffix.lower() == ".py":
-        if source.is_symlink():
-            raise SubmissionError(f"symlinks are not allowed: {source.name} is a symbolic link")
         target.mkdir()
         name = source.name if source.name in files else files[0]
         _copy_file(source, target / name)

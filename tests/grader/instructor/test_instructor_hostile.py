@@ -62,13 +62,17 @@ def test_symlinked_folders_and_files_are_refused(tmp_path: Path) -> None:
     (subs / "sly" / "exercises").mkdir(parents=True)
     for file in SOLUTIONS.glob("*.py"):
         (subs / "sly" / "exercises" / file.name).symlink_to(file)
+    # A submission that is itself a link (to a classmate, or to `/`, which must not be walked).
+    (subs / "copycat").symlink_to(subs / "honest", target_is_directory=True)
+    (subs / "root").symlink_to("/", target_is_directory=True)
     out = tmp_path / "out"
     done = grade(subs, out)
     assert done.returncode == 0, done.stderr
     rows = table(out)
     assert rows["honest"]["status"] == "passed" and rows["honest"]["total"] == "14"
     for student, link in (("mal", "exercises"), ("deep", "exercises/lib"),
-                          ("sly", "exercises/momentum.py")):  # fmt: skip
+                          ("sly", "exercises/momentum.py"), ("copycat", "copycat"),
+                          ("root", "root")):  # fmt: skip
         assert rows[student]["total"] == "0", student
         assert rows[student]["status"].startswith(
             f"error: symlinks are not allowed: {link} is a symbolic link"
