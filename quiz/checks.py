@@ -35,6 +35,12 @@ ELSEWHERE = {
     "feedback": "Put feedback on each choice instead (`feedback:` under a choice)",
 }
 CHOICE_KEYS = ("text", "correct", "feedback", "pin")
+# A select-all question needs a right choice: an empty answer cannot be typed, and no LMS
+# scores one.
+NONE_APPLIES = (
+    'at least one; when none applies, add a choice such as "None of these" with '
+    "`pin: last` and mark that one"
+)
 ANSWER_KEYS = ("value", "expr", "tolerance")
 
 
@@ -165,7 +171,7 @@ def _choices(node: YNode | None, qtype: str, report: Reporter) -> tuple[Choice, 
     done = tuple(c for c in choices if c is not None)
     correct = [n for n, c in enumerate(done, start=1) if c.correct]
     if not correct:
-        how = "exactly one" if qtype == "single" else "at least one"
+        how = "exactly one" if qtype == "single" else NONE_APPLIES
         report.add(node, f"no choice is marked `correct: true`. Mark {how}")
     elif qtype == "single" and len(correct) > 1:
         listed = ", ".join(map(str, correct))

@@ -27,6 +27,10 @@ from quiz.runner import INTERRUPTED, Hangup, Runner, Session
 # SIGHUP: the terminal window was closed; SIGTERM: a logout or `kill`; SIGBREAK: Windows.
 STOP_SIGNALS = ("SIGHUP", "SIGTERM", "SIGBREAK")
 ASK_STUDENT = "Your student id (Enter to stay anonymous): "
+SAVE_FAILED = (
+    "quiz: warning: cannot write {file} ({why}); your answers are kept and saved again after "
+    "the next one. Close the file if another program has it open."
+)
 
 
 def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -42,12 +46,12 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO)
     items = plan(questions, seed, shuffle=not args.no_shuffle, count=total)
     with stop_on_hangup():
         try:
-            return _take(args, banks, items, seed, per_tag, total, stdin, stdout)
+            return _take(args, banks, items, seed, per_tag, total, stdin, stdout, stderr)
         except Hangup as exc:
             return 128 + (exc.args[0] if exc.args else signal.SIGTERM)  # as a shell reports it
 
 
-def _take(args, banks, items, seed, per_tag, total, stdin, stdout) -> int:
+def _take(args, banks, items, seed, per_tag, total, stdin, stdout, stderr) -> int:
     student = _student(args.student, stdin, stdout)
     session = Session(items, seed, student=student, time_limit=args.time_limit)
     options = {
@@ -61,12 +65,25 @@ def _take(args, banks, items, seed, per_tag, total, stdin, stdout) -> int:
         stamp = session.started.strftime("%Y%m%d-%H%M%S")
         target = args.results or Path(f"quiz-results-{stamp}.json")
 
-    def save(current: Session) -> None:
-        if target is not None:
-            write_atomic(target, record(current, banks, options))
+    failed: list[str] = []  # why the last save failed; emptied by one that works
 
-    try:
-        save(session)  # fail now, not after the last answer, if the file cannot be written
+    def save(current: Session) -> None:
+        """Save after an answer; a failure (file open elsewhere, disk full) must not end the
+        quiz: the answers stay in memory and the next save tries again."""
+        if target is None:
+            return
+        try:
+            write_atomic(target, record(current, banks, options))
+        except OSError as exc:
+            if not failed:
+                print(SAVE_FAILED.format(file=target, why=exc.strerror or exc), file=stderr)
+            failed[:] = [str(exc.strerror or exc)]
+        else:
+            failed.clear()
+
+    try:  # fail now, not after the last answer, if the file cannot be written
+        if target is not None:
+            write_atomic(target, record(session, banks, options))
     except OSError as exc:
         raise UsageError(
             f"cannot write the results file {target} ({exc.strerror}). "
@@ -88,11 +105,29 @@ def _take(args, banks, items, seed, per_tag, total, stdin, stdout) -> int:
         # Ctrl-C, a closed terminal or a failed write between an answer and its save: the
         # session object holds every answer given, so write it whatever happened.
         save(session)
+        if target is not None and failed:
+            target = _save_elsewhere(target, record(session, banks, options), failed[0])
     _exam_summary(session, banks, stdout)
     if target is not None:
         stdout.write(f"\nResults saved to {display_path(target.resolve())}\n")
     stdout.flush()
     return EXIT_INTERRUPTED if session.status == INTERRUPTED else EXIT_OK
+
+
+def _save_elsewhere(target: Path, data: dict, why: str) -> Path:
+    """The results under another name next to `target`, else in the home folder."""
+    stamp = data["date"][:19].replace(":", "").replace("-", "")
+    for folder in (target.parent, Path.home()):
+        other = folder / f"{target.stem}-{stamp}-saved{target.suffix}"
+        try:
+            write_atomic(other, data)
+        except OSError:
+            continue
+        return other
+    raise UsageError(
+        f"cannot write the results file {target} ({why}), nor a copy next to it or in your "
+        "home folder. Free some space, then take the quiz again with --results FILE"
+    )
 
 
 @contextmanager

@@ -146,7 +146,8 @@ def test_select_all_with_no_right_choice_is_refused(write_bank) -> None:
     banks, problems = check_files([write_bank(bank_text(question))])
     assert banks == []
     assert [p.message for p in problems] == [
-        "no choice is marked `correct: true`. Mark at least one"
+        "no choice is marked `correct: true`. Mark at least one; when none applies, add a "
+        'choice such as "None of these" with `pin: last` and mark that one'
     ]
 
 

@@ -1,5 +1,6 @@
 """An interrupted quiz loses no answer: the terminal window closed (SIGHUP), a logout or
-`kill` (SIGTERM), and Ctrl-C at the student-id prompt.
+`kill` (SIGTERM), Ctrl-C at the student-id prompt, and a results file that cannot be written
+for a while (open in another program on Windows) or at all.
 
 The quiz runs on a pseudo-terminal that is its controlling terminal, as in a real window;
 closing our end of it is what closing the window does.
@@ -130,8 +131,60 @@ def test_ctrl_c_at_the_student_prompt_stops_cleanly(tmp_path, write_bank) -> Non
     term = Pty(["run", str(bank), "--results", "r.json"], tmp_path)
     term.wait_for("Your student id")
     term.type("\x03")  # Ctrl-C: the terminal sends SIGINT
-    status = term.proc.wait(timeout=30)
-    term.wait_for("quiz: stopped.")
-    assert status == 130
+    term.wait_for("quiz: stopped.")  # read before the exit: a closed pty may drop its output
+    assert term.proc.wait(timeout=30) == 130
     assert b"Traceback" not in term.seen
     os.close(term.master)
+
+
+def _failing_writes(monkeypatch, fails: set[int]) -> list:
+    """Make the results writes with these call numbers (1 = the one before the quiz) fail."""
+    from quiz.commands import run as run_module
+
+    real, calls = run_module.write_atomic, []
+
+    def write(path, data):
+        calls.append(path)
+        if len(calls) in fails:
+            raise PermissionError(13, "Permission denied")  # Windows: the file is open
+        real(path, data)
+
+    monkeypatch.setattr(run_module, "write_atomic", write)
+    return calls
+
+
+def test_a_failed_save_during_the_quiz_loses_nothing(monkeypatch, capsys, write_bank, tmp_path):
+    import io
+
+    from quiz.cli import main
+
+    bank = write_bank(bank_text(QUESTIONS))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("b\na\nb\n"))
+    calls = _failing_writes(monkeypatch, {2, 3})  # after answers 1 and 2
+    assert main(["run", str(bank), "--no-shuffle", "--results", "r.json"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("cannot write r.json (Permission denied)") == 1  # said once
+    assert len(calls) == 5  # before, 3 answers, the final save
+    data = _results(tmp_path / "r.json")
+    assert [q["status"] for q in data["questions"]] == ["correct", "incorrect", "correct"]
+
+
+def test_a_results_file_that_stays_locked_is_saved_next_to_it(
+    monkeypatch, capsys, write_bank, tmp_path
+):
+    import io
+
+    from quiz.cli import main
+
+    bank = write_bank(bank_text(QUESTIONS))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("b\na\n"))
+    _failing_writes(monkeypatch, {2, 3, 4})  # every save of r.json after the first
+    assert main(["run", str(bank), "--no-shuffle", "--results", "r.json"]) == 0
+    out = capsys.readouterr().out
+    (saved,) = tmp_path.glob("r-*-saved.json")
+    assert f"Results saved to {saved.name}" in out
+    data = _results(saved)
+    assert data["answered"] == 2 and data["status"] == "end of input"
+    assert _results(tmp_path / "r.json")["answered"] == 0  # the one write that worked
