@@ -66,12 +66,16 @@ def row_data(row: Row) -> dict[str, Any]:
 
 def previous_row(path: Path, settings: Settings, fingerprint: str) -> Row | None:
     """The row stored in a feedback JSON, if it is a verdict on this very submission graded
-    with these settings; None (grade again) for anything else, an internal error included."""
+    with these settings; None (grade again) for anything else, an internal error included.
+    A verdict made under another isolation backend is not reused either: one made with less
+    isolation may have been spoofed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         extra = data["extra_data"]
         same = (extra.get("seed"), extra.get("checks"), extra.get("submission"))
         if same != (settings.seed, settings.checks, fingerprint):
+            return None
+        if settings.isolation and extra.get("isolation", "") != settings.isolation:
             return None
         row = extra["row"]
         if row.get("final") is not True:
@@ -104,7 +108,8 @@ def write_error_feedback(folder: Path, row: Row, settings: Settings, fingerprint
         "score": 0.0, "execution_time": 0.0, "output": text, "output_format": "text",
         "visibility": visibility, "stdout_visibility": "hidden",
         "extra_data": {"seed": settings.seed, "checks": settings.checks,
-                       "submission": fingerprint, "student": row.student, "row": row_data(row)},
+                       "isolation": settings.isolation, "submission": fingerprint,
+                       "student": row.student, "row": row_data(row)},
         "tests": [],
     }  # fmt: skip
     write_text(folder / f"{row.student}.txt", text + "\n")

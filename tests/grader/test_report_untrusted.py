@@ -15,7 +15,10 @@ from grader.course import load_course
 from grader.instructor.gradebook import (
     Row,
     Settings,
+    error_row,
+    previous_row,
     read_previous,
+    write_error_feedback,
     write_gradebook,
 )
 from grader.report import Style, render_run
@@ -124,3 +127,24 @@ def test_the_seed_of_an_earlier_run(tmp_path: Path, files, seed, noted) -> None:
     found = read_previous(tmp_path)
     assert found.seed == seed
     assert bool(found.note) == noted
+
+
+def test_only_verdicts_made_the_same_way_are_reused(tmp_path: Path) -> None:
+    course = load_course(REPO)
+    settings = Settings(7, "abc123", "bwrap")
+    verdict = error_row(course, "ann", "error: the submission is empty")
+    write_error_feedback(tmp_path, verdict, settings, "f1", "visible")
+    path = tmp_path / "ann.json"
+    assert previous_row(path, settings, "f1") == Row(
+        "ann", verdict.scores, 0.0, verdict.max, verdict.status, skipped=True
+    )
+    assert previous_row(path, settings, "f2") is None  # the submission changed
+    assert previous_row(path, Settings(8, "abc123", "bwrap"), "f1") is None
+    assert previous_row(path, Settings(7, "abc123", "user"), "f1") is None  # other isolation
+    failed = error_row(course, "bob", "error: not graded, the grader failed (x)", final=False)
+    write_error_feedback(tmp_path, failed, settings, "f1", "visible")
+    assert previous_row(tmp_path / "bob.json", settings, "f1") is None
+    data = json.loads(path.read_text())
+    del data["extra_data"]["row"]["final"]  # written before rows said whether they are verdicts
+    path.write_text(json.dumps(data))
+    assert previous_row(path, settings, "f1") is None
