@@ -1,9 +1,11 @@
-"""How long does `grader check` take, compared with the cheapest pytest run there is?
+"""How long does `grader check` take, compared with the cheapest pytest run there is, and
+with the POSIX layer switched off (the portable backend Windows and macOS use)?
 
 Runs, alternately and side by side in one process tree, `grader check` on a course whose
-exercises are the reference solutions and a bare `pytest` run of a one-assert test, in the same
-Python environment, and prints the medians and the median of the per-pair ratios. Machines here
-are shared and noisy: trust the ratio, not the seconds.
+exercises are the reference solutions (with the POSIX layer, and with MOMENTUM_LAB_PORTABLE=1)
+and a bare `pytest` run of a one-assert test, in the same Python environment, and prints the
+medians and the median of the per-round ratios. Machines here are shared and noisy: trust the
+ratio, not the seconds.
 
     python bench/bench_check.py [--rounds 15]
 """
@@ -53,24 +55,33 @@ def main() -> None:
         # The stricter baseline: pytest without the environment's third-party plugins, which is
         # how the grader itself runs pytest.
         lean = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        for argv, cwd, e in ((check, course, env), (pytest, bare, env), (pytest, bare, lean)):
+        portable = {**env, "MOMENTUM_LAB_PORTABLE": "1"}
+        runs = {
+            "grader": (check, course, env),
+            "portable": (check, course, portable),
+            "pytest": (pytest, bare, env),
+            "lean": (pytest, bare, lean),
+        }
+        for argv, cwd, e in runs.values():
             timed(argv, cwd, e, 0)  # warm the file cache
-        times: dict[str, list[float]] = {"grader": [], "pytest": [], "lean": []}
+        times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.rounds):
-            times["grader"].append(timed(check, course, env, 0))
-            times["pytest"].append(timed(pytest, bare, env, 0))
-            times["lean"].append(timed(pytest, bare, lean, 0))
+            for name, (argv, cwd, e) in runs.items():
+                times[name].append(timed(argv, cwd, e, 0))
     med = {k: statistics.median(v) for k, v in times.items()}
-    ratio = statistics.median(g / p for g, p in zip(times["grader"], times["pytest"], strict=True))
-    lean_ratio = statistics.median(
-        g / p for g, p in zip(times["grader"], times["lean"], strict=True)
-    )
+
+    def ratio(a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
+
     print(f"rounds: {args.rounds}, alternating, same environment ({sys.executable})")
     print(f"grader check, 4 exercises / 16 checks:        median {med['grader']:.3f} s")
+    print(f"grader check, POSIX layer off (portable):     median {med['portable']:.3f} s")
     print(f"bare pytest, one assert:                      median {med['pytest']:.3f} s")
     print(f"bare pytest, one assert, no plugin autoload:  median {med['lean']:.3f} s")
-    print(f"median ratio grader / bare pytest:            {ratio:.2f}x  (goal: at most 1.5x)")
-    print(f"median ratio grader / bare pytest, no plugins: {lean_ratio:.2f}x")
+    print(f"median ratio grader / bare pytest:            {ratio('grader', 'pytest'):.2f}x"
+          "  (goal: at most 1.5x)")  # fmt: skip
+    print(f"median ratio grader / bare pytest, no plugins: {ratio('grader', 'lean'):.2f}x")
+    print(f"median ratio portable / POSIX grader check:   {ratio('portable', 'grader'):.2f}x")
 
 
 if __name__ == "__main__":

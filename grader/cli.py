@@ -104,18 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # Ctrl-C, SIGTERM and SIGHUP end every worker at once; then whatever the interrupted code
     # raised (pytest turns it into its own exit code) is not reported: one line, 128 + signal.
+    code = None
     with signals_end_workers() as caught:
         try:
             code = int(args.handler(args))
         except LabError as exc:
-            code = 0 if caught else report_error(PROG, exc, sys.stderr)
+            code = None if caught else report_error(PROG, exc, sys.stderr)
         except Exception:
             if not caught:
                 raise
     if caught:
-        print(f"\n{PROG}: interrupted.", file=sys.stderr)
+        if code is None:  # a command that handled the interrupt has said so itself
+            print(f"\n{PROG}: interrupted.", file=sys.stderr)
         return 128 + caught[0]
-    return code
+    return int(code)  # type: ignore[arg-type]
 
 
 def entry() -> None:

@@ -98,10 +98,12 @@ def checks_id(course: Course, timeout: float) -> str:
     h = hashlib.sha256()
     # The whole installed grader, not a hand-kept list: any change to how verdicts are made
     # (a check, a case builder, a diagnosis, the worker) must trigger a regrade.
+    # Named relative to the package, so moving the course folder does not force a regrade.
     files = sorted(f for f in GRADER_DIR.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
-    files += [f for f in (course.metadata,) if f.is_file()]
-    for file in files:
-        h.update(file.as_posix().encode() + b"\0" + file.read_bytes())
+    named = [(f.relative_to(GRADER_DIR).as_posix(), f) for f in files]
+    named += [("course.toml", f) for f in (course.metadata,) if f.is_file()]
+    for name, file in named:
+        h.update(name.encode() + b"\0" + file.read_bytes())
     h.update(reference_fingerprint(course).encode())
     h.update(f"timeout={timeout:g}".encode())
     return h.hexdigest()[:12]
@@ -283,8 +285,9 @@ def _init(course: Course, seed: int, reference: FixedReference, timeout: float,
 
 
 def _launcher() -> Any:
-    """This process's fork server, started again if it has stopped."""
-    from grader.sandbox.zygote import Zygote
+    """This process's fork server (fresh workers where none can run), started again if it has
+    stopped."""
+    from grader.sandbox.launchers import batch_launcher
 
     zygote = _STATE.get("zygote")
     wanted = _STATE.get("isolation") or Isolation()  # -- isolation: a server per backend --
@@ -295,7 +298,7 @@ def _launcher() -> Any:
         zygote.close()
         zygote = None
     if zygote is None:
-        zygote = _STATE["zygote"] = Zygote(_STATE.get("isolation"))
+        zygote = _STATE["zygote"] = batch_launcher(_STATE.get("isolation"))
     return zygote
 
 

@@ -169,6 +169,19 @@ def close_all() -> None:
         spawned.close()
 
 
+def _end_pool_processes() -> None:
+    """`grader grade --jobs N` judges in child processes, each with its own workers: end them
+    (their workers follow, as their stdin closes) instead of waiting for their chunks."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None:
+        return
+    for child in multiprocessing.active_children():
+        try:
+            child.terminate()
+        except OSError:
+            pass
+
+
 @contextmanager
 def signals_end_workers() -> Iterator[list[int]]:
     """While active (main thread only), SIGINT, SIGTERM and SIGHUP end every worker at once,
@@ -179,6 +192,7 @@ def signals_end_workers() -> Iterator[list[int]]:
     def handler(signum: int, frame: Any) -> None:
         caught.append(signum)
         stop_all()
+        _end_pool_processes()
         raise KeyboardInterrupt
 
     names = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")  # SIGBREAK: Ctrl-Break on Windows

@@ -503,3 +503,50 @@ def test_a_signal_ends_every_worker_and_exits_with_one_line(tmp_path, signum, co
     assert not alive, f"workers left running: {alive}"
     assert not (workers & {p for p, (_, state, _) in table.items() if state != "Z"})
     assert list(scratch.iterdir()) == []  # scratch folders removed
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes via /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_a_signal_ends_a_batch_and_every_worker_of_every_judging_process(tmp_path, signum):
+    # `grader grade --jobs 2`: judging processes, each with its workers (and fork server). The
+    # signal goes to the grader alone (a SIGTERM from a scheduler; Ctrl-C reaches the whole
+    # process group, a harder case for nobody). Nothing may wait for the chunks to finish.
+    subs = tmp_path / "subs"
+    for name in ("ann", "ben", "cat"):
+        make_course(subs / name, files=append("momentum.py", STEP + "    while True: pass\n"))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", "grade", str(subs), "--out", str(tmp_path / "out"),
+         "--jobs", "2", "--timeout", "60", "--path", str(REPO), "--isolation", "none"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def worker(pid: int, table: dict[int, tuple[int, str, str]]) -> bool:
+        # A fresh worker, or a child the fork server forked (it keeps the server's argv).
+        parent, _, cmd = table.get(pid, (0, "", ""))
+        return (
+            "worker.py" in cmd
+            or "_zygote.py" in cmd
+            and "_zygote.py" in table.get(parent, (0, "", ""))[2]
+        )
+
+    before: set[int] = set()
+    for _ in range(600):  # until a worker runs a student's loop (at most a minute)
+        table, before = _processes(), _descendants(proc.pid)
+        if any(worker(p, table) for p in before) or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert any(worker(p, table) for p in before), "no worker ran"
+    time.sleep(0.5)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum, err
+    assert len(err.strip().splitlines()) == 1 and "interrupted" in err
+    left: dict[int, str] = {}
+    for _ in range(100):  # the pool's resource tracker ends once nobody holds its pipe
+        table = _processes()
+        left = {p: table[p][2] for p in before if p in table and table[p][1] != "Z"}
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left, f"processes left: {left}"
