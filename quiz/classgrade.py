@@ -15,11 +15,12 @@ from quiz.answers import InvalidAnswer
 from quiz.draw import Item, plan, select
 from quiz.exam import ExamError, draw_exam, pass_mark, passed
 from quiz.model import Bank, Question
-from quiz.results import ANONYMOUS, FORMAT, banks_hash
+from quiz.results import ANONYMOUS, FORMAT, FORMAT_VERSION, banks_hash
 from quiz.runner import read_response
 from quiz.scoring import Response, score
 
 SLACK = 1e-9  # claimed and re-scored totals are sums of floats
+MAX_BYTES = 10_000_000
 
 
 class ResultsFileError(ValueError):
@@ -82,10 +83,14 @@ def results_files(paths: Iterable[Path]) -> list[Path]:
 def grade_file(path: Path, banks: Sequence[Bank]) -> Attempt:
     """Re-score one file; raises ResultsFileError when it cannot be read or its bank is unknown."""
     try:
+        if path.stat().st_size > MAX_BYTES:  # a quiz writes a few kilobytes
+            raise ResultsFileError(f"{path}: larger than {MAX_BYTES} bytes, not a results file")
         # utf-8-sig: a file opened and saved in Notepad starts with a BOM, which json refuses.
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: not a readable results file ({exc})") from None
+    except RecursionError:  # [[[[…]]]] nested deeper than the parser goes
+        raise ResultsFileError(f"{path}: not a results file (nested too deeply)") from None
     try:
         return _grade(path, data, banks)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -97,6 +102,12 @@ def grade_file(path: Path, banks: Sequence[Bank]) -> Attempt:
 def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
     if data.get("format") != FORMAT:
         raise ResultsFileError(f"{path}: not a quiz results file (no `format: {FORMAT}`)")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ResultsFileError(
+            f"{path}: results format version {data.get('format_version')!r}; this quiz reads "
+            f"version {FORMAT_VERSION}. Grade it with the quiz version that wrote it "
+            f"({data.get('quiz_version', 'unknown')})"
+        )
     used_ids = [entry["bank"] for entry in data["banks"]]
     by_bank = {b.id: b for b in banks}
     used = [by_bank[i] for i in used_ids if i in by_bank]  # the run's order: it seeds the draw

@@ -152,3 +152,29 @@ def test_a_file_saved_with_a_bom_or_an_upper_case_suffix_is_graded(honest, tmp_p
     attempts, skipped = grade_all([folder], load_banks([bank]))
     assert skipped == []
     assert [(a.student, a.score, a.flags) for a in attempts] == [("ada", HONEST, [])]
+
+
+@pytest.mark.parametrize("version", [2, "1", None])
+def test_another_results_format_version_is_skipped_with_the_reason(honest, version) -> None:
+    bank, path = honest
+    edit(path, lambda data: data.update(format_version=version))
+    with pytest.raises(ResultsFileError, match=f"results format version {version!r}"):
+        grade_file(path, load_banks([bank]))
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+        (b'{"format": "momentum-lab/quiz-results", "format_version": 1, "questions": 3}', "bad"),
+        (b"[1, 2]", "not a quiz results file"),
+        (b"\xff\xfe{", "not a readable results file"),
+    ],
+)
+def test_a_file_that_is_not_results_is_skipped_not_a_crash(honest, tmp_path, content, reason):
+    bank, _ = honest
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    attempts, skipped = grade_all([path], load_banks([bank]))
+    assert attempts == [] and len(skipped) == 1
+    assert reason in skipped[0] and "odd.json" in skipped[0]
