@@ -23,6 +23,8 @@ _MATH = re.compile(
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 # Only `*` marks emphasis: `_` is common in maths-like text (v_k) and must stay as written.
 _EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+# [text](https://…) on already escaped text; only web addresses, so no `javascript:` link.
+_LINK = re.compile(r"\[([^\[\]]+)\]\((https?://[^\s()\"<>]+)\)")
 
 
 class ExportError(ValueError):
@@ -175,7 +177,8 @@ def _inline(text: str) -> str:
 def _markup(text: str) -> str:
     # quote=False keeps `'` and `"` as they are: no `&#x27;` whose `#` GIFT would need escaped.
     escaped = html.escape(text.replace(r"\$", "$"), quote=False)
-    return _EMPH.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", escaped))
+    marked = _EMPH.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", escaped))
+    return _LINK.sub(r'<a href="\2">\1</a>', marked)
 
 
 def number(value: float) -> str:

@@ -38,6 +38,8 @@ CASES = [
     (r"Escaped \$ dollar", "Escaped $ dollar"),
     ("<script>alert(1)</script> &amp; ]]> '\"", "<script>alert(1)</script> &amp; ]]> '\""),
     ("Line one\nline two", "Line one line two"),
+    ("See [the notes](https://example.org/a?b=1&c=2) first", "See the notes first"),
+    ("[x](javascript:alert(1)) stays", "[x](javascript:alert(1)) stays"),
 ]
 
 
@@ -229,3 +231,10 @@ def test_an_expr_that_is_zero_up_to_rounding_is_zero(write_bank) -> None:
         assert not score(q, 0.001, {"g": g}).correct
     for r in read_gift(export_banks(banks, "gift", 2).decode("utf-8")):
         assert r["numeric"] == (0.0, 0.0)
+
+
+def test_a_markdown_link_becomes_a_web_link(write_bank) -> None:
+    read = ET.fromstring(export_banks(_bank(write_bank), "moodle", 1))
+    links = [a.findtext("text") for a in read.iter("questiontext")]
+    assert any('<a href="https://example.org/a?b=1&amp;c=2">the notes</a>' in t for t in links)
+    assert not any("javascript" in t and "<a " in t for t in links)
