@@ -2,8 +2,8 @@
 
 `check_answers(judge, EX, *groups)` turns each returned value into the exercise's answer form
 (a pair of arrays, an array, or a count), compares it with the reference, and on a difference
-fails with the case, expected and returned values (visible cases) and a named mistake when the
-exercise module lists one that reproduces the answer.
+fails with how many cases failed, the first (expected and returned values for a visible case),
+and what the diagnosis engine finds true of all of them.
 """
 
 from __future__ import annotations
@@ -12,27 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from grader.exercises import spec
-from grader.judge.judging import Answer, Judge, mistake_or
+from grader.judge.judging import Answer, Judge, check_values
 from grader.verdict import Failed
 
 DIGITS = 12  # enough to show a difference the comparison (rtol 1e-9) can see
 
 
 def check_answers(judge: Judge, exercise: str, *groups: str) -> None:
-    """Fail on the first case whose answer differs from the reference's."""
-    form = spec(exercise).answer
-    for answer in judge.results(exercise, *groups):
-        got = as_form(form.kind, exercise, answer)
-        expected = answer.expected
-        if form.same(got, expected):
-            continue
-        case = answer.case
-        if case.visible:
-            message = f"For {case.label}:\n  expected {show(expected)}\n  got      {show(got)}"
-        else:
-            message = f"For {case.label}: `{exercise}` returned a different result."
-        raise mistake_or(exercise, answer, got, message)
+    """Judge every case of these groups; the diagnosis engine says what the failures share
+    (grader.judge.judging.check_values, the same check the course's own exercises use)."""
+    check_values(judge, exercise, *groups)
 
 
 def as_form(kind: str, exercise: str, answer: Answer) -> Any:
