@@ -18,6 +18,7 @@ from grader.exercises import spec
 from grader.exercises.base import Case, Unreadable
 from grader.judge import diagnose
 from grader.judge.display import describe_failure, values
+from grader.judge.findings import first_differing_row
 from grader.sandbox.protocol import Outcome, Returned
 from grader.verdict import Failed, NotAttempted, StudentError, StudentTimeout
 
@@ -281,10 +282,20 @@ def check_again(judge: Judge, exercise: str) -> None:
         first = read(exercise, Answer(earlier, earlier_outcome, expected))
         again = read(exercise, Answer(case, outcome, expected))
         if not diagnose.same(exercise, first, again):
-            shown = values(form, (("first call", first), ("called again", again)))
+            shown = _difference(form, first, again)
             raise Failed(
                 f"`{exercise}` gave a different answer to the same call ({case.label}):\n"
                 f"{shown}\nIt keeps state between calls (a global, a mutable default argument "
                 "such as v=[], or an attribute): every call must start from its arguments alone."
             )
     _counts_only_when_right(judge, exercise, "gave the same answer to the same call")
+
+
+def _difference(form: Any, first: Any, again: Any) -> str:
+    """Two answers side by side; for a table (a trajectory), the first row where they differ."""
+    a, b = (np.asarray(v, dtype=float) if len(form.names) == 1 else None for v in (first, again))
+    if a is not None and b is not None and a.ndim == 2 and a.shape == b.shape:
+        row = first_differing_row(a, b)
+        pairs = (("first call", a[row]), ("called again", b[row]))
+        return f"  row {row} of the {form.names[0]}:\n" + values(form, pairs)
+    return values(form, (("first call", first), ("called again", again)))
