@@ -26,9 +26,20 @@ def grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     flagged = [a for a in attempts if a.flags]
     for a in flagged:
         print(f"quiz: warning: {a.file}: {'; '.join(a.flags)}.", file=stderr)
+    if not attempts and not skipped:
+        raise UsageError(
+            f"found no results file (*.json) in {', '.join(args.results)}. "
+            "Name the files, or the folder that holds them"
+        )
     if not attempts:
         raise UsageError("no results file could be graded (see the warnings above)")
-    paths = write_reports(args.out, attempts)
+    try:
+        paths = write_reports(args.out, attempts)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the reports in {args.out} ({exc.strerror or exc}). "
+            "Choose another folder with --out DIR"
+        ) from None
     stdout.write(
         f"Graded {plural(len(attempts), 'file')}: {len(flagged)} flagged"
         f", {len(skipped)} skipped. Wrote "

@@ -178,3 +178,18 @@ def test_a_file_that_is_not_results_is_skipped_not_a_crash(honest, tmp_path, con
     attempts, skipped = grade_all([path], load_banks([bank]))
     assert attempts == [] and len(skipped) == 1
     assert reason in skipped[0] and "odd.json" in skipped[0]
+
+
+def test_grade_usage_errors_are_one_line(honest, run_cli, tmp_path) -> None:
+    bank, path = honest
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    cases = [
+        ([str(path), "--out", "afile"], "cannot write the reports in afile"),
+        (["empty", "--out", "g"], "found no results file (*.json) in empty"),
+    ]
+    for args, message in cases:
+        result = run_cli("grade", *args, "--banks", str(bank))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"quiz: error: {message}")
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
