@@ -168,6 +168,21 @@ def lesson(p: dict[str, Any]) -> np.ndarray:
     return trajectory(lesson)
 
 
+def negated_velocity(failing: list[tuple[Any, Any, dict[str, Any]]]) -> str | None:
+    """A finding for the step exercises: velocity' is exactly −1 times the expected one."""
+    from grader.exercises.base import close
+
+    def negated(got: Any, expected: Any) -> bool:
+        return bool(np.any(expected[1])) and close(got[1], -np.asarray(expected[1]))
+
+    if failing and all(negated(g, e) for g, e, _ in failing):
+        return (
+            "your velocity is the negative of the expected one: the v ← βv + α∇f, θ ← θ − v "
+            "convention. This course uses v' = βv − α∇f(θ), θ' = θ + v'."
+        )
+    return None
+
+
 def uses_momentum(p: dict[str, Any]) -> bool:
     return bool(p["momentum"])
 

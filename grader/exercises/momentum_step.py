@@ -92,4 +92,5 @@ EXERCISE = ExerciseSpec(
     cases=cases,
     correct=m.step,
     mistakes=MISTAKES,
+    findings=(m.negated_velocity,),
 )

@@ -87,4 +87,5 @@ EXERCISE = ExerciseSpec(
     cases=cases,
     correct=m.nesterov,
     mistakes=MISTAKES,
+    findings=(m.negated_velocity,),
 )

@@ -9,6 +9,7 @@ import pytest
 
 from grader.course import load_course
 from grader.instructor.known_wrong import build_submission, discover
+from grader.instructor.selfcheck import named_causes
 from grader.judge.reference import SolutionReference
 from grader.judge.runner import run_checks
 from grader.verdict import NOT_ATTEMPTED, PASSED
@@ -75,6 +76,7 @@ def test_known_wrong_implementation_fails_with_its_diagnosis(tmp_path, wrong):
     assert result.score < result.max_score
     feedback = "\n".join(c.message for c in result.checks if c.status != PASSED)
     assert wrong.diagnosis.lower() in feedback.lower()
+    assert len(named_causes(c.message for c in result.checks)) <= 1  # one mistake, one cause
 
 
 @pytest.mark.parametrize("path", RIGHT, ids=lambda p: p.stem)

@@ -1,6 +1,6 @@
 # file: momentum.py
 # exercise: momentum_step
-# finding: velocity' is the negative of the expected velocity'
+# finding: your velocity is the negative of the expected one: the v ← βv + α∇f, θ ← θ − v convention
 """Wrong in a way no list names."""
 
 def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
