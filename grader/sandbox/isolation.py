@@ -200,19 +200,21 @@ def view() -> list[str]:
     libraries they load; everything else of the machine is absent. Protected folders that lie
     inside one of these (an installed grader in site-packages) are covered by an empty tmpfs."""
     args: list[str] = []
+    bound: list[str] = []
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+            bound.append(top)
     for file in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
         if os.path.exists(file):
             args += ["--ro-bind", file, file]
-    roots = _python_roots()
-    for root in roots:
+    for root in _python_roots():
         args += ["--ro-bind", root, root]
-    for hidden in _hidden(roots):
-        args += ["--tmpfs", hidden]
+        bound.append(root)
+    for hidden in _hidden(bound):
+        args += ["--tmpfs", hidden, "--remount-ro", hidden]  # empty, and nobody writes there
     return args
 
 
@@ -237,7 +239,10 @@ def _python_roots() -> list[str]:
 
 
 def _hidden(roots: Iterable[str]) -> list[str]:
+    """The grader's own folder (hidden checks, recorded reference) if a bind would show it,
+    as when it is installed in site-packages or under /usr/local."""
     grader = str(HERE.parent)
+    roots = [os.path.realpath(r) for r in roots]
     return [grader] if any(_inside(grader, r) for r in roots) else []
 
 

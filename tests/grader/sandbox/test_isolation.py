@@ -200,3 +200,40 @@ def test_without_nested_namespaces_batch_workers_start_fresh_under_bwrap(tmp_pat
         close_workers()
     totals = {row.student: row.total for row in batch.rows}
     assert batch.isolation == "bwrap" and totals == {"alice": 14.0, "bob": 0.0}
+
+
+def test_an_installed_grader_inside_a_bound_folder_is_covered() -> None:
+    grader = str(isolation.HERE.parent)
+    assert isolation._hidden(["/"]) == [grader]
+    assert isolation._hidden([grader]) == [grader]
+    assert isolation._hidden(["/nonexistent-folder", str(isolation.HERE.parent.parent / "x")]) == []
+
+
+GRADER_SPY = """
+import os
+def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
+    raise RuntimeError("listing=" + repr(sorted(os.listdir({grader!r}))))
+"""
+
+
+@needs_bwrap
+@pytest.mark.platform("bubblewrap needs Linux")
+def test_the_grader_folder_shows_empty_when_a_bound_folder_holds_it(tmp_path, monkeypatch):
+    from grader.judge import cases
+    from grader.sandbox.process import run_calls
+    from helpers import exercises
+
+    iso = isolation.choose("required")
+    if iso.backend != "bwrap":
+        pytest.fail(f"bubblewrap is needed here, got {iso.describe()}")
+    grader = str(isolation.HERE.parent)
+    roots = isolation._python_roots()
+    monkeypatch.setattr(isolation, "_python_roots", lambda: [*roots, str(REPO)])
+    folder = tmp_path / "exercises"
+    shutil.copytree(REPO / "solutions", folder)
+    with open(folder / "momentum.py", "a", encoding="utf-8") as handle:
+        handle.write(GRADER_SPY.format(grader=grader))
+    calls = [c.call() for c in cases.build(exercises("momentum_step"), 5)]
+    outcomes = run_calls(calls, folder, 5.0, launcher=iso.launcher())
+    spied = next(o for o in outcomes.values() if o.error_type == "RuntimeError")
+    assert spied.error.rsplit("RuntimeError: ", 1)[1].strip() == "listing=[]"
