@@ -109,8 +109,11 @@ def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
             f"({data.get('quiz_version', 'unknown')})"
         )
     used_ids = [entry["bank"] for entry in data["banks"]]
-    by_bank = {b.id: b for b in banks}
-    used = [by_bank[i] for i in used_ids if i in by_bank]  # the run's order: it seeds the draw
+    used = [  # in the run's order, which seeds the draw
+        bank
+        for entry in data["banks"]
+        if (bank := _version(banks, entry["bank"], entry.get("sha256"))) is not None
+    ]
     if len(used) != len(set(used_ids)) or banks_hash(used) != data["bank_hash"]:
         raise ResultsFileError(
             f"{path}: its bank hash {str(data['bank_hash'])[:19]}… matches no bank here "
@@ -164,6 +167,12 @@ def _grade(path: Path, data: dict, banks: Sequence[Bank]) -> Attempt:
             + (f" (differs on {', '.join(changed)})" if changed else "")
         )
     return attempt
+
+
+def _version(banks: Sequence[Bank], bank_id: str, sha256: object) -> Bank | None:
+    """The bank with this id, in the version the file names when several are given."""
+    same = [b for b in banks if b.id == bank_id]
+    return next((b for b in same if b.sha256 == sha256), same[0] if same else None)
 
 
 def _redraw(path: Path, banks: Sequence[Bank], seed: int, options: dict) -> list[Item]:

@@ -14,9 +14,17 @@ from quiz.itemstats import write_reports
 
 def grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     files = bank_files([Path(p) for p in args.banks] or [default_banks_dir()])
-    banks, problems = check_files(files)
-    for file in sorted({p.file for p in problems}):
-        print(f"quiz: warning: the bank {file} has problems; not used for grading.", file=stderr)
+    banks = []
+    for file in files:
+        # One file at a time: two versions of a bank (same id) may sit side by side, and each
+        # results file is graded with the version it names.
+        found, problems = check_files([file])
+        banks += found
+        if problems:
+            print(
+                f"quiz: warning: the bank {problems[0].file} has problems; not used for grading.",
+                file=stderr,
+            )
     try:
         attempts, skipped = grade_all([Path(r) for r in args.results], banks)
     except ResultsFileError as exc:

@@ -193,3 +193,24 @@ def test_grade_usage_errors_are_one_line(honest, run_cli, tmp_path) -> None:
         assert result.returncode == 2, result.stderr
         assert result.stderr.startswith(f"quiz: error: {message}")
         assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_two_versions_of_a_bank_side_by_side_grade_their_own_files(honest, run_cli, tmp_path):
+    bank, path = honest
+    old = tmp_path / "versions" / "bank-v1.yaml"
+    old.parent.mkdir()
+    old.write_bytes(bank.read_bytes())
+    new = old.with_name("bank-v2.yaml")
+    new.write_text(bank.read_text(encoding="utf-8").replace("Pick b.", "Pick b!"), "utf-8")
+    # ada.json was made with v1; bob's with v2.
+    result = run_cli(
+        "run", str(new), "--no-shuffle", "--seed", "3", "--student", "bob",
+        "--results", "bob.json", stdin="a\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    result = run_cli("grade", str(path), "bob.json", "--banks", "versions", "--out", "g")
+    assert result.returncode == 0, result.stderr
+    assert "Graded 2 files: 0 flagged, 0 skipped." in result.stdout
+    with (tmp_path / "g" / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {r["student"]: float(r["score"]) for r in csv.DictReader(handle)}
+    assert rows == {"ada": HONEST, "bob": 0.0}
