@@ -386,11 +386,9 @@ class _Worker:
     def _talk(self, lines: _Lines) -> None:
         proc = self.spawned.proc
         request = {"calls": [c.to_json() for c in self.queue], "limits": platform.posix_layer()}
-        try:
-            proc.stdin.write(json.dumps(request).encode() + b"\n")
-            proc.stdin.flush()  # stdin stays open: the worker ends itself when it closes
-        except OSError:
-            pass  # the worker died before reading; the reader reports it
+        data = json.dumps(request).encode() + b"\n"
+        # In a thread: a request larger than the pipe's buffer must not block the deadline.
+        threading.Thread(target=_send, args=(proc.stdin, data), daemon=True).start()
         memory, every = platform.memory_reader(proc, self.spawned.handle)
         limit = self.limits.memory_mib << 20
         ready = False
@@ -511,6 +509,14 @@ class _Worker:
             self.outcomes[call.id] = Outcome(
                 status, error_type=status, error=message, stdout=output, scope=scope
             )
+
+
+def _send(stdin: Any, data: bytes) -> None:
+    try:
+        stdin.write(data)
+        stdin.flush()  # stdin stays open: the worker ends itself when it closes
+    except (OSError, ValueError):
+        pass  # the worker died before reading (the reader reports it), or was closed
 
 
 def _exit_reason(proc: Any) -> str:
