@@ -156,3 +156,60 @@ def test_memory_counts_the_whole_tree():
     finally:
         platform.kill_tree(proc)
         proc.wait()
+
+
+LOOP = "def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):\n    while True: pass\n"
+
+
+def test_the_portable_judge_needs_no_killpg_and_no_select(portable, monkeypatch, tmp_path):
+    # As on Windows: these do not exist. A looping call must still end in a timeout.
+    import select
+
+    import numpy as np
+
+    from grader.sandbox.process import run_calls
+    from grader.sandbox.protocol import Call
+    from helpers import append, make_course
+
+    for name in ("killpg", "setsid", "getpgid"):
+        monkeypatch.delattr(os, name, raising=False)
+    monkeypatch.delattr(select, "select")
+    monkeypatch.delattr(select, "poll", raising=False)
+    course = make_course(tmp_path, files=append("momentum.py", LOOP))
+    call = Call("c", "momentum", "momentum_step", (np.zeros(2), np.zeros(2), np.ones(2)))
+    outcome = run_calls([call], course / "exercises", timeout=1.0)["c"]
+    assert outcome.status == "timeout"
+
+
+WITHOUT_RESOURCE = (
+    "import sys, runpy\n"
+    "sys.modules['resource'] = None  # import resource raises ImportError, as on Windows\n"
+    "worker = sys.argv[1]\n"
+    "sys.argv = [worker, *sys.argv[2:]]\n"
+    "runpy.run_path(worker, run_name='__main__')\n"
+)
+
+
+@pytest.mark.parametrize("layer", ["posix", "portable"])
+def test_the_worker_runs_without_the_resource_module(layer, monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    import numpy as np
+
+    from grader.sandbox.process import WORKER, run_calls
+    from grader.sandbox.protocol import Call
+    from helpers import make_course
+
+    if layer == "portable":
+        monkeypatch.setenv(platform.PORTABLE_ENV, "1")
+
+    def wrap(command):
+        # The same worker and arguments, started through a shim that hides `resource`.
+        argv = [sys.executable, "-I", "-B", "-c", WITHOUT_RESOURCE, str(WORKER), *command.argv[-2:]]
+        return replace(command, argv=argv)
+
+    course = make_course(tmp_path)
+    call = Call("c", "momentum", "momentum_step", (np.ones(2), np.zeros(2), np.ones(2)))
+    outcome = run_calls([call], course / "exercises", wrap=wrap)["c"]
+    assert outcome.status == "ok", outcome
+    np.testing.assert_allclose(outcome.value.items[0].array, [0.9, 0.9])
