@@ -213,3 +213,18 @@ def test_the_worker_runs_without_the_resource_module(layer, monkeypatch, tmp_pat
     outcome = run_calls([call], course / "exercises", wrap=wrap)["c"]
     assert outcome.status == "ok", outcome
     np.testing.assert_allclose(outcome.value.items[0].array, [0.9, 0.9])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="compares with /proc")
+def test_ps_reads_the_same_memory_as_proc():
+    # macOS has no /proc: the watchdog asks `ps -o rss=` there.
+    script = "import time; x = bytes(1) * (120 << 20); print(flush=True); time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    try:
+        proc.stdout.readline()
+        by_ps, by_proc = platform._ps_rss(proc.pid), platform._linux_rss(proc.pid)
+        assert by_ps is not None and by_proc is not None
+        assert by_ps > 120 << 20 and abs(by_ps - by_proc) < 16 << 20
+    finally:
+        proc.kill()
+        proc.wait()
