@@ -113,8 +113,11 @@ class Reporter:
         value = node.value if isinstance(node, YScalar) else None
         if isinstance(value, bool) or not isinstance(value, int | float):
             hint = ""
-            if isinstance(value, str) and _is_number(value):
+            if isinstance(value, str) and _is_number(value) and node.quoted:
                 hint = " Remove the quotes around it"
+            # Python reads 1_000 as a number, YAML 1.2 as text: show the plain spelling.
+            elif isinstance(value, str) and _is_number(value) and math.isfinite(float(value)):
+                hint = f" Write it as `{key}: {_plain_number(value)}`"
             self.add(
                 node,
                 f"`{key}` must be a number, not {describe(node)}.{hint or ''}"
@@ -155,6 +158,11 @@ class Reporter:
 
 def _is_control(char: str) -> bool:
     return char not in "\t\n\r" and unicodedata.category(char) == "Cc"
+
+
+def _plain_number(text: str) -> str:
+    value = float(text)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _is_number(text: str) -> bool:

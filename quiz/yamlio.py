@@ -58,6 +58,7 @@ class YScalar:
     value: object  # str, int, float, bool or None
     raw: str  # the text as written, so a choice `0.10` can be shown as `0.10`
     pos: Pos
+    quoted: bool = False  # written in quotes: "0.5" is text on purpose
 
 
 @dataclass
@@ -102,7 +103,7 @@ def _scalar(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> YScala
             problems.append(_bad_tag(file, pos, tag, raw))
     else:
         problems.append(_bad_tag(file, pos, tag, raw))
-    return YScalar(value, raw, pos)
+    return YScalar(value, raw, pos, quoted=node.style in ("'", '"'))
 
 
 def _bad_tag(file: str, pos: Pos, tag: str, raw: str) -> Problem:

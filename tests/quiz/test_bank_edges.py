@@ -229,3 +229,20 @@ def test_every_quoting_problem_of_a_file_comes_in_one_run(write_bank) -> None:
          "rest of the line"),
     ]  # fmt: skip
     assert 'Write `prompt: "*Which* step …"`' in problems[0].message  # lines below continue it
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ('"0.5"', "Remove the quotes around it"),
+        ("'2'", "Remove the quotes around it"),
+        ("1_000", "Write it as `value: 1000`"),
+        ("inf", "Write e.g. `value: 1`"),  # YAML writes infinity .inf; plain inf is text
+    ],
+)
+def test_a_number_written_as_text_gets_the_right_hint(write_bank, written, hint) -> None:
+    text = bank_text(NUMERIC.format(value=written, tolerance=0))
+    _, problems = check_files([write_bank(text)])
+    assert len(problems) == 1
+    assert "`value` must be a number, not the text" in problems[0].message
+    assert hint in problems[0].message
