@@ -214,3 +214,54 @@ def test_two_versions_of_a_bank_side_by_side_grade_their_own_files(honest, run_c
     with (tmp_path / "g" / "grades.csv").open(newline="", encoding="utf-8") as handle:
         rows = {r["student"]: float(r["score"]) for r in csv.DictReader(handle)}
     assert rows == {"ada": HONEST, "bob": 0.0}
+
+
+TAGGED = """\
+  - id: t1
+    type: true_false
+    prompt: One?
+    answer: true
+    tags: [a]
+  - id: t2
+    type: true_false
+    prompt: Two?
+    answer: false
+    tags: [a, b]
+  - id: t3
+    type: true_false
+    prompt: Three?
+    answer: true
+    tags: [b]
+  - id: t4
+    type: true_false
+    prompt: Four?
+    answer: false
+    tags: [c]
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "pick"),
+    [
+        (["--tag", "b"], ""),
+        (["--tag", "a", "--tag", "c", "--count", "2"], ""),
+        (["--count", "b=1", "--count", "a=1"], ""),
+        (["--no-shuffle", "--count", "3"], ""),
+        ([], "pick: {b: 1, c: 1}\n"),
+        (["--count", "a=2"], "pick: {b: 1}\n"),  # --count replaces the bank's pick
+    ],
+)
+@pytest.mark.parametrize("seed", ["1", "7"])
+def test_honest_runs_with_any_options_are_never_flagged(
+    run_cli, write_bank, tmp_path, options, pick, seed
+) -> None:
+    bank = write_bank(bank_text(TAGGED).replace("questions:\n", pick + "questions:\n"))
+    result = run_cli(
+        "run", str(bank), "--seed", seed, "--results", "r.json", *options, stdin="t\nt\nt\nt\n"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    attempt = grade_file(tmp_path / "r.json", load_banks([bank]))
+    assert attempt.flags == []
+    assert [g.question.id for g in attempt.items] == [q["id"] for q in data["questions"]]
+    assert attempt.score == data["score"]
