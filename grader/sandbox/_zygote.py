@@ -11,7 +11,7 @@ session, own scratch folder as cwd, the same environment, fds 0-3 only, then
 
 Isolation per child (``request["isolate"]``):
 - ``bwrap``: the child makes new user, mount, pid, ipc, uts and network namespaces, mounts a
-  private size-capped tmpfs on /sandbox (also seen as /tmp), copies the student's files into
+  private size-capped tmpfs on /sandbox (its cwd, HOME and TMPDIR), copies the student's files into
   it, and forks the worker as pid 1 of its own pid namespace with a fresh /proc, no
   capabilities and no_new_privs. The worker cannot see or signal this server, the judge or
   another worker. The child waits for it and exits the same way.
@@ -112,7 +112,6 @@ def enter_namespaces(size):
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     options = "mode=0700" + (f",size={size}" if size else "")
     _mount("tmpfs", SANDBOX, "tmpfs", MS_NOSUID | MS_NODEV, options)
-    _mount(SANDBOX, "/tmp", None, MS_BIND)
 
 
 def become_pid1():

@@ -141,9 +141,10 @@ class Isolation:
         if scratch:
             if self.sized:
                 args += ["--size", str(SCRATCH_BYTES), "--perms", "0700"]
-            args += ["--tmpfs", SANDBOX, "--tmpfs", "/tmp"]
-        else:  # the fork server: each child mounts its own tmpfs on these (see _zygote.py)
-            args += ["--dir", SANDBOX, "--dir", "/tmp"]
+            args += ["--tmpfs", SANDBOX]
+        else:  # the fork server: each child mounts its own tmpfs there (see _zygote.py)
+            args += ["--dir", SANDBOX]
+        # No tmpfs on /tmp: a venv may live there (CI's do), and TMPDIR points at /sandbox.
         return [*args, "--remount-ro", "/"]
 
 
