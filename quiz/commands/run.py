@@ -17,7 +17,7 @@ from labkit.console import eof_key
 from quiz import render
 from quiz.bank import display_path
 from quiz.commands.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, load, plural, require
-from quiz.draw import plan, select
+from quiz.draw import Item, plan, select
 from quiz.exam import ExamError, draw_exam, pass_mark, passed
 from quiz.model import Bank
 from quiz.options import counts
@@ -51,7 +51,18 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO)
             return 128 + (exc.args[0] if exc.args else signal.SIGTERM)  # as a shell reports it
 
 
-def _take(args, banks, items, seed, per_tag, total, stdin, stdout, stderr) -> int:
+def _take(
+    args: argparse.Namespace,
+    banks: list[Bank],
+    items: list[Item],
+    seed: int,
+    per_tag: list[tuple[str, int]],
+    total: int | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    """Ask for the student id, then run the session, saving after every answer."""
     student = _student(args.student, stdin, stdout)
     session = Session(items, seed, student=student, time_limit=args.time_limit)
     options = {
@@ -76,7 +87,10 @@ def _take(args, banks, items, seed, per_tag, total, stdin, stdout, stderr) -> in
             write_atomic(target, record(current, banks, options))
         except OSError as exc:
             if not failed:
-                print(SAVE_FAILED.format(file=target, why=exc.strerror or exc), file=stderr)
+                try:
+                    print(SAVE_FAILED.format(file=target, why=exc.strerror or exc), file=stderr)
+                except OSError:
+                    pass  # the terminal is gone too; the answers are what matters
             failed[:] = [str(exc.strerror or exc)]
         else:
             failed.clear()
