@@ -134,8 +134,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     new = sub.add_parser("new", parents=[course_opt], help="add an exercise (a working example)",
                          description=NEW_HELP, formatter_class=fmt)  # fmt: skip
     new.add_argument("name", metavar="NAME", help="the function students write")
-    new.add_argument("--file", required=True, metavar="FILE.py",
-                     help="the file in exercises/ and solutions/ (created or appended to)")
+    new.add_argument(
+        "--file",
+        required=True,
+        metavar="FILE.py",
+        help="the file in exercises/ and solutions/ (created or appended to)",
+    )
     new.add_argument("--points", type=int, default=2, metavar="N", help="its points (default 2)")
     new.set_defaults(handler=cmd_new)
 
