@@ -21,6 +21,12 @@ class UsageError(LabError):
     """A problem with what the user typed or with the files named; exit status 2."""
 
 
+def printable(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\x1b`): results files and their
+    names come from students, and must not drive the instructor's terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

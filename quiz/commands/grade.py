@@ -8,7 +8,7 @@ from typing import TextIO
 
 from quiz.bank import bank_files, check_files, default_banks_dir, display_path
 from quiz.classgrade import ResultsFileError, grade_all
-from quiz.commands.common import EXIT_INVALID, EXIT_OK, UsageError, plural
+from quiz.commands.common import EXIT_INVALID, EXIT_OK, UsageError, plural, printable
 from quiz.itemstats import write_reports
 
 
@@ -30,10 +30,10 @@ def grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except ResultsFileError as exc:
         raise UsageError(str(exc)) from None
     for message in skipped:
-        print(f"quiz: warning: {message}; skipped.", file=stderr)
+        print(printable(f"quiz: warning: {message}; skipped."), file=stderr)
     flagged = [a for a in attempts if a.flags]
     for a in flagged:
-        print(f"quiz: warning: {a.file}: {'; '.join(a.flags)}.", file=stderr)
+        print(printable(f"quiz: warning: {a.file}: {'; '.join(a.flags)}."), file=stderr)
     if not attempts and not skipped:
         raise UsageError(
             f"found no results file (*.json) in {', '.join(args.results)}. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import signal
 import sys
@@ -191,8 +192,8 @@ def _reader(stdin: TextIO, stdout: TextIO) -> Callable[[str], str] | None:
 
 def _student(given: str | None, stdin: TextIO, stdout: TextIO) -> str:
     """The id from --student, else asked once on a terminal; piped runs stay anonymous."""
-    if given is not None and given.strip():
-        return given.strip()[:100]
+    if given is not None and _clean(given):
+        return _clean(given)
     if not (stdin.isatty() and stdout.isatty()):
         return ANONYMOUS  # a piped line is an answer, not a name
     read = _reader(stdin, stdout)
@@ -200,7 +201,14 @@ def _student(given: str | None, stdin: TextIO, stdout: TextIO) -> str:
         stdout.write(ASK_STUDENT)
         stdout.flush()
     line = read(ASK_STUDENT) if read is not None else stdin.readline()
-    return line.strip()[:100] or ANONYMOUS
+    return _clean(line) or ANONYMOUS
+
+
+def _clean(text: str) -> str:
+    """An id as typed, without the escape codes of arrow keys on a terminal with no line
+    editing (they would land in the results file and the class's grades.csv)."""
+    text = re.sub(r"\x1b(\[[0-9;]*[A-Za-z~]|O[A-Za-z]|.)?", "", text)
+    return "".join(c for c in text if c.isprintable()).strip()[:100]
 
 
 def _exam_summary(session: Session, banks: list[Bank], stdout: TextIO) -> None:

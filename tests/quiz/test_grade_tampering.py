@@ -265,3 +265,20 @@ def test_honest_runs_with_any_options_are_never_flagged(
     assert attempt.flags == []
     assert [g.question.id for g in attempt.items] == [q["id"] for q in data["questions"]]
     assert attempt.score == data["score"]
+
+
+def test_escape_codes_in_a_results_file_never_reach_the_terminal(honest, run_cli, tmp_path):
+    bank, path = honest
+
+    def change(data):
+        extra = dict(data["questions"][0], id="\x1b[2J\x1b]0;owned\x07")
+        data["questions"].append(extra)
+
+    edit(path, change)
+    odd = tmp_path / "bob\x1b[31m.json"
+    odd.write_text('{"format": "momentum-lab/quiz-results", "format_version": "\x1b[5m"}', "utf-8")
+    result = run_cli("grade", str(path), str(odd), "--banks", str(bank), "--out", "g")
+    assert result.returncode == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "not drawn \\x1b[2J\\x1b]0;owned\\x07" in result.stderr  # shown, escaped
+    assert "bob\\x1b[31m.json" in result.stderr

@@ -188,3 +188,16 @@ def test_a_results_file_that_stays_locked_is_saved_next_to_it(
     data = _results(saved)
     assert data["answered"] == 2 and data["status"] == "end of input"
     assert _results(tmp_path / "r.json")["answered"] == 0  # the one write that worked
+
+
+def test_the_student_id_keeps_no_escape_codes(monkeypatch, write_bank, tmp_path) -> None:
+    import io
+
+    from quiz.cli import main
+
+    bank = write_bank(bank_text(QUESTIONS))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    given = "ada\x1b[D\x1b[C-42\x07"  # ← and → typed where no line editing reads them
+    assert main(["run", str(bank), "--results", "r.json", "--student", given]) == 0
+    assert _results(tmp_path / "r.json")["student"] == "ada-42"
