@@ -5,7 +5,9 @@ Runs, alternately and side by side in one process tree, `grader check` on a cour
 exercises are the reference solutions (with the POSIX layer, and with MOMENTUM_LAB_PORTABLE=1)
 and a bare `pytest` run of a one-assert test, in the same Python environment, and prints the
 medians and the median of the per-round ratios. Machines here are shared and noisy: trust the
-ratio, not the seconds.
+ratio, not the seconds. On Linux with autogroup scheduling (/proc/sys/kernel/sched_autogroup_
+enabled), a POSIX worker, in its own session, also gets its own share of a busy CPU; the portable
+one shares the grader's, so on a loaded machine it is slower for that reason alone.
 
     python bench/bench_check.py [--rounds 15]
 """
