@@ -242,13 +242,35 @@ def first_row(form: Answer, cases: Sequence[Failing]) -> str | None:
     name = form.names[0]
     if k == 0:
         return f"row 0 of the {name} already differs: row 0 must be the start itself."
+    step = _step_ratio(form, cases, k)
     if k == 1:
-        return "row 0 is right and the first step (row 1) already differs: look at one update."
+        return (
+            "row 0 is right and the first step (row 1) already differs: "
+            + (f"the first step (row 1 − row 0) is {step} the expected step." if step else
+               "look at one update.")
+        )  # fmt: skip
     updates = "the first update is right" if k == 2 else f"the first {k - 1} updates are right"
     return (
         f"rows 0 to {k - 1} are right and row {k} differs: {updates}, so look at what is "
         "carried from one step to the next (the velocity)."
     )
+
+
+def _step_ratio(form: Answer, cases: Sequence[Failing], k: int) -> str | None:
+    """How the step into row k compares with the expected step, if by the same factor (or the
+    same parameter) in every case: a sign flip reads "the negative of"."""
+    ratios = []
+    for c in cases:
+        g, e = _parts(form, c.got)[0], _parts(form, c.expected)[0]
+        assert g is not None and e is not None
+        dg, de = (g[k] - g[k - 1]).ravel(), (e[k] - e[k - 1]).ravel()
+        if not np.any(de):
+            return None
+        r = float(np.dot(dg, de) / np.dot(de, de))
+        if not close(dg, r * de) or abs(r - 1) < 1e-9:
+            return None
+        ratios.append(r)
+    return _ratio_words(ratios, [c.params for c in cases])
 
 
 def first_differing_row(g: np.ndarray, e: np.ndarray) -> int:

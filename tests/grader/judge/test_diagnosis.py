@@ -239,3 +239,23 @@ def test_a_function_that_returns_none_scores_nothing(tmp_path):
     unchanged = [c for e in run.exercises for c in e.checks if "unchanged" in c.name]
     assert unchanged and all("counts only when the answers are right" in c.message
                              for c in unchanged)  # fmt: skip
+
+
+def test_a_first_step_off_by_a_factor_is_named_by_its_factor():
+    form = spec("optimize").answer
+    start = np.array([[2.0, 2.0]])
+    expected_step, lr = np.array([-0.8, -0.2]), 0.1
+    e = np.vstack([start, start + expected_step, start + 1.5 * expected_step])
+    uphill = np.vstack([start, start - expected_step, start - 2.0 * expected_step])
+    assert "is the negative of the expected step" in findings.first_row(
+        form, _failing([(uphill, e)])
+    )
+    # The same mistake on two cases with different lr: the factor is named by the parameter.
+    cases = [
+        findings.Failing(np.vstack([start, start + expected_step / rate, start]), e,
+                         {"lr": rate, "beta": 0.9})
+        for rate in (lr, 0.25)
+    ]  # fmt: skip
+    assert "is 1/lr times the expected step" in findings.first_row(form, cases)
+    other = np.vstack([start, start + np.array([0.3, 0.7]), start])
+    assert findings.first_row(form, _failing([(other, e)])).endswith("look at one update.")
