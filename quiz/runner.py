@@ -13,6 +13,7 @@ from quiz.draw import Item
 from quiz.scoring import Outcome, Response, score
 
 COMPLETED, END_OF_INPUT, INTERRUPTED = "completed", "end of input", "interrupted"
+IN_PROGRESS = "in progress"
 TIME_UP = "time limit reached"
 
 
@@ -37,7 +38,7 @@ class Session:
     items: list[Item]
     seed: int
     answers: list[Answer] = field(default_factory=list)
-    status: str = "in progress"
+    status: str = IN_PROGRESS
     student: str = "anonymous"
     time_limit: float | None = None  # minutes; answers given after it are not counted
     late: list[Answer] = field(default_factory=list)  # kept for the record, never scored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import random
 import re
 import shutil
@@ -23,7 +24,7 @@ from quiz.exam import ExamError, draw_exam, pass_mark, passed
 from quiz.model import Bank
 from quiz.options import counts
 from quiz.results import ANONYMOUS, record, write_atomic
-from quiz.runner import INTERRUPTED, Hangup, Runner, Session
+from quiz.runner import IN_PROGRESS, INTERRUPTED, Hangup, Runner, Session
 
 # SIGHUP: the terminal window was closed; SIGTERM: a logout or `kill`; SIGBREAK: Windows.
 STOP_SIGNALS = ("SIGHUP", "SIGTERM", "SIGBREAK")
@@ -50,6 +51,11 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO)
             return _take(args, banks, items, seed, per_tag, total, stdin, stdout, stderr)
         except Hangup as exc:
             return 128 + (exc.args[0] if exc.args else signal.SIGTERM)  # as a shell reports it
+        except OSError as exc:
+            if exc.errno != errno.EIO:
+                raise
+            # The terminal went away before its SIGHUP arrived; the answers were saved.
+            return 128 + getattr(signal, "SIGHUP", 1)
 
 
 def _take(
@@ -119,6 +125,8 @@ def _take(
     finally:
         # Ctrl-C, a closed terminal or a failed write between an answer and its save: the
         # session object holds every answer given, so write it whatever happened.
+        if session.status == IN_PROGRESS:  # cut short by an error (a terminal gone, EIO)
+            session.status = INTERRUPTED
         save(session)
         if target is not None and failed:
             target = _save_elsewhere(target, record(session, banks, options), failed[0])
