@@ -7,7 +7,7 @@ code in the judge. The worker imports this file by path, before any student code
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import math
 import re
@@ -26,9 +26,39 @@ class ProtocolError(Exception):
     """A message from the worker was not well formed."""
 
 
+# Private references, taken when this file is loaded (in the worker: before any student code).
+# Student code that rebinds `np.array`, `base64.b64encode`, `json.dumps` or
+# `json.encoder.c_make_encoder` changes what *it* calls, never how the worker encodes its
+# answers or decodes its arguments. These are C functions and types: nothing inside them looks
+# up a Python name a student could rebind.
+_ARRAY = np.array
+_ASARRAY = np.asarray
+_FROMBUFFER = np.frombuffer
+_NDARRAY = np.ndarray
+_FLOAT64 = np.float64
+_B2A = binascii.b2a_base64
+_A2B = binascii.a2b_base64
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+try:
+    from _json import encode_basestring_ascii as _ENCODE_STR
+    from _json import make_encoder as _MAKE_ENCODER
+except ImportError:  # an interpreter without the C accelerator: the plain encoder
+    _MAKE_ENCODER = None
+
+
+def _b64decode(data: Any) -> bytes:
+    """base64.b64decode(data, validate=True), without the Python layer."""
+    if isinstance(data, str):
+        data = data.encode("ascii")
+    if not isinstance(data, bytes | bytearray) or not _BASE64.fullmatch(data):
+        raise ValueError("not base64")
+    return _A2B(data)
+
+
 def encode_array(array: np.ndarray) -> dict[str, Any]:
-    a = np.array(array, dtype=np.float64, order="C")  # ascontiguousarray would make 0-d 1-d
-    return {"shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
+    a = _ARRAY(array, dtype=_FLOAT64, order="C")  # ascontiguousarray would make 0-d 1-d
+    data = _B2A(_NDARRAY.tobytes(a), newline=False).decode("ascii")
+    return {"shape": list(a.shape), "data": data}
 
 
 def decode_array(obj: Any) -> np.ndarray:
@@ -36,12 +66,13 @@ def decode_array(obj: Any) -> np.ndarray:
         shape = tuple(_count(n) for n in obj["shape"])
         if len(shape) > 32:
             raise ValueError("too many dimensions")
-        raw = base64.b64decode(obj["data"], validate=True)
-    except (KeyError, TypeError, ValueError) as exc:
+        raw = _b64decode(obj["data"])
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise ProtocolError(f"bad array message: {exc}") from exc
     if math.prod(shape) * 8 != len(raw):
         raise ProtocolError("array message: shape does not match data")
-    return np.frombuffer(raw, dtype=np.float64).reshape(shape).copy()
+    flat = _FROMBUFFER(raw, dtype=_FLOAT64)
+    return _NDARRAY.copy(_NDARRAY.reshape(flat, shape))
 
 
 def _count(n: Any) -> int:
@@ -112,7 +143,7 @@ def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
         return {"kind": "none"}
     if depth == 0 and isinstance(value, tuple | list):
         items = list(value)
-        arrays = [x for x in items if isinstance(x, np.ndarray)]
+        arrays = [x for x in items if isinstance(x, _NDARRAY)]
         encoded, total = [], 0
         for x in items[:10_001]:
             item = encode_returned(x, 1)
@@ -130,7 +161,7 @@ def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
             "aliased": len({id(x) for x in arrays}) < len(arrays),
         }
     try:
-        array = np.asarray(value, dtype=float)
+        array = _ASARRAY(value, dtype=float)
     except Exception:  # noqa: BLE001 - any failure to convert is the student's, described below
         return _other(value, _short_repr(value))
     if array.size > MAX_ELEMENTS:
@@ -191,7 +222,9 @@ class Returned:
                 "seq", type_name, items=items, length=length, aliased=obj.get("aliased") is True
             )
         if kind == "other":
-            return Returned("other", type_name, text=_text(obj.get("repr", ""), 300))
+            # One line: a repr with line breaks could draw a fake "✓ passed" line under it.
+            text = _text(obj.get("repr", ""), 300).replace("\r", "\\r").replace("\n", "\\n")
+            return Returned("other", type_name, text=text)
         raise ProtocolError(f"unknown returned kind {str(kind)[:50]!r}")
 
     def as_array(self) -> np.ndarray | None:
@@ -220,10 +253,19 @@ class Returned:
         return f"a {self.type_name} ({self.text})"
 
 
+def _refuse(obj: Any) -> Any:
+    raise TypeError(f"{type(obj).__name__} is not JSON")
+
+
 def dumps(obj: Any) -> str:
+    """Compact JSON through the C encoder captured at load time (see _MAKE_ENCODER)."""
     # allow_nan: a student's NaN/inf travel inside base64 arrays, never as JSON numbers, but
     # scalar arguments may legitimately be inf (say, max_steps) in future cases.
-    return json.dumps(obj, separators=(",", ":"), allow_nan=True)
+    if _MAKE_ENCODER is None:
+        return json.dumps(obj, separators=(",", ":"), allow_nan=True)
+    # No circular-reference markers: every message is a tree built here, never student data.
+    encode = _MAKE_ENCODER(None, _refuse, _ENCODE_STR, None, ":", ",", False, False, True)
+    return "".join(encode(obj, 0))
 
 
 def loads(line: bytes | str) -> Any:

@@ -219,7 +219,8 @@ def main():
 
     protocol = _load("_mlab_protocol", "protocol.py")
     surfaces = _load("_mlab_surfaces", "surfaces.py")
-    import numpy as np  # noqa: F401 - imported before the guard so numpy can load its parts
+    # Imported before the guard so numpy can load its parts; the references are kept privately.
+    numpy = private_numpy()
 
     def send(obj):
         line = protocol.dumps(obj).encode("utf-8", "replace") + b"\n"
@@ -263,15 +264,47 @@ def main():
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             send({"event": "imported", "module": name, "stdout": capture.text()})
         module, import_error = modules[name]
-        send(run_call(call, module, import_error, protocol, surfaces, exercises_dir))
+        send(run_call(call, module, import_error, protocol, surfaces, exercises_dir, numpy))
     send({"event": "done"})
     # Skip interpreter shutdown: atexit handlers and finalizers a student registered never run.
     os._exit(0)
 
 
-def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
+def private_numpy():
+    """The few numpy callables the mutation check needs, taken before any student code runs:
+    rebinding `np.array_equal` (or planting a fake `numpy` in sys.modules) must not hide that a
+    call changed its arguments. ndarray methods and ufuncs are C and cannot be patched."""
     import numpy as np
 
+    return np.ndarray, np.equal, np.isnan
+
+
+def unchanged(old, new, numpy):
+    """Whether an argument is the same after the call as before (NaN equals NaN)."""
+    ndarray, equal, isnan = numpy
+    if type(old) is list:
+        # Strict types first: a planted element whose __eq__ says True is a change.
+        return (
+            type(new) is list
+            and len(old) == len(new)
+            and all(
+                type(a) is type(b) and (a == b or (a != a and b != b))
+                for a, b in zip(old, new, strict=True)
+            )
+        )
+    if type(old) is not ndarray or type(new) is not ndarray or old.shape != new.shape:
+        return False
+    if old.dtype != new.dtype:
+        return False
+    old, new = ndarray.ravel(old), ndarray.ravel(new)  # 1-d: ufuncs then return arrays
+    same = equal(old, new)
+    if old.dtype.kind == "f":
+        same |= isnan(old) & isnan(new)
+    return bool(ndarray.all(same))
+
+
+def run_call(call, module, import_error, protocol, surfaces, exercises_dir, numpy):
+    ndarray = numpy[0]
     result = {"event": "result", "id": call["id"]}
     if import_error is not None:
         result.update(status="import_error", error=import_error)
@@ -284,8 +317,10 @@ def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
     kwargs = {
         k: protocol.decode_arg(v, surfaces.grad_fn_from_spec) for k, v in call["kwargs"].items()
     }
-    before = {str(i): a.copy() for i, a in enumerate(args) if hasattr(a, "copy")}
-    before.update({k: a.copy() for k, a in kwargs.items() if hasattr(a, "copy")})
+    # Copies by the exact types the decoder makes (ndarray.copy, list.copy are C).
+    copies = {ndarray: ndarray.copy, list: list.copy}
+    before = {str(i): copies[type(a)](a) for i, a in enumerate(args) if type(a) in copies}
+    before.update({k: copies[type(a)](a) for k, a in kwargs.items() if type(a) in copies})
     capture = CappedWriter()
     sys.stdout = sys.stderr = capture
     try:
@@ -319,7 +354,7 @@ def run_call(call, module, import_error, protocol, surfaces, exercises_dir):
     for key, old in before.items():
         new = args[int(key)] if key.isdigit() else kwargs[key]
         try:
-            same = bool(np.array_equal(old, new, equal_nan=True))
+            same = unchanged(old, new, numpy)
         except Exception:  # noqa: BLE001 - a replaced or broken array counts as changed
             same = False
         if not same:

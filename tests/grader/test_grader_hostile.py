@@ -186,6 +186,44 @@ def test_monkeypatching_numpy_or_pytest_changes_nothing_in_the_judge(tmp_path, p
     assert results["momentum_step"].score < results["momentum_step"].max_score
 
 
+# Right values, but it writes into its `grad` argument: "leaves its arguments unchanged" fails.
+MUTATES = (
+    "import numpy as _np\n" + STEP + "    g = _np.asarray(grad, dtype=float).copy()\n"
+    "    v = beta * _np.asarray(velocity, dtype=float) - lr * g\n"
+    "    out = _np.asarray(theta, dtype=float) + v\n"
+    "    if isinstance(grad, _np.ndarray):\n"
+    "        grad[...] = 7\n"
+    "    return out, v\n"
+)
+
+
+@pytest.mark.parametrize(
+    "patch",
+    ["import numpy\nnumpy.array_equal = lambda *a, **k: True\n",
+     "import sys, types\n_fake = types.ModuleType('numpy')\n"
+     "_fake.array_equal = lambda *a, **k: True\nsys.modules['numpy'] = _fake\n",
+     "import json\n_dumps = json.dumps\njson.dumps = lambda o, *a, **k: _dumps("
+     "{**o, 'mutated': []} if isinstance(o, dict) else o, *a, **k)\n",
+     "import json.encoder as _e\n_make = _e.c_make_encoder\n"
+     "_e.c_make_encoder = lambda *a: (lambda o, l: _make(*a)("
+     "{**o, 'mutated': []} if isinstance(o, dict) else o, l))\n"],
+    ids=["numpy-array-equal", "fake-numpy-module", "json-dumps", "json-c-encoder"],
+)  # fmt: skip
+def test_patching_what_the_worker_uses_cannot_hide_a_mutation(tmp_path, patch):
+    # The worker compares arguments and encodes its messages with references it took before
+    # any student code ran: rebinding the public names changes only the student's own calls.
+    # (Before, each of these patches turned 3.33/4 into 4/4.)
+    plain = grade(make_course(tmp_path / "plain", files=append("momentum.py", MUTATES)))
+    root = make_course(tmp_path / "patched", files=append("momentum.py", MUTATES + patch))
+    patched = grade(root)
+    for results in (plain, patched):
+        checks = {c.name: c.status for c in results["momentum_step"].checks}
+        unchanged = [name for name in checks if "unchanged" in name]
+        assert unchanged and all(checks[n] != PASSED for n in unchanged), checks
+    assert patched["momentum_step"].score == plain["momentum_step"].score
+    assert patched["momentum_step"].score < patched["momentum_step"].max_score
+
+
 def test_importing_the_reference_solutions_is_refused(tmp_path):
     body = "from solutions.momentum import momentum_step\n"
     results = grade(make_course(tmp_path, files={"momentum.py": body}))
@@ -266,6 +304,35 @@ def test_the_cli_survives_a_hostile_submission(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "exited with code 7" in proc.stdout
     assert "nesterov_step  3/3" in proc.stdout
+
+
+# Controls in the names Python itself prints: the exception's class, the function's code name,
+# and a returned object's type and repr (with a line break that would draw a "✓" line).
+NAMES = """
+_Evil = type("Boom\\x1b[2J\\u202e", (Exception,), {})
+def _make():
+    def step(theta, velocity, grad, lr=0.1, beta=0.9):
+        raise _Evil("\\x1b[1;32mall passed\\x1b[0m")
+    step.__code__ = step.__code__.replace(co_name="evil\\x1b[31mname")
+    return step
+momentum_step = _make()
+_Odd = type("T\\x1b[2Jx", (), {"__repr__": lambda self: "odd\\n  \\u2713 optimize 4/4 FAKE"})
+def optimize(grad_fn, theta0, lr=0.1, steps=30, momentum=False, beta=0.9):
+    return _Odd()
+"""
+
+
+def test_controls_in_names_and_reprs_are_shown_escaped(tmp_path):
+    root = make_course(tmp_path, files=append("momentum.py", NAMES))
+    proc = run_grader("check", "--timeout", "2", cwd=root)
+    assert proc.returncode == 1, proc.stderr
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
+    for shown in ("Boom\\x1b[2J\\u202e", "evil\\x1b[31mname", "T\\x1b[2Jx"):
+        assert shown in proc.stdout, proc.stdout
+    # The repr stays on its line: no line of the report is the returned object's fake one.
+    assert "odd\\n" in proc.stdout
+    assert not any(line.strip().startswith("\u2713 optimize") for line in proc.stdout.splitlines())
+    assert "momentum_step  0/4" in proc.stdout and "nesterov_step  3/3" in proc.stdout
 
 
 @pytest.mark.parametrize(
