@@ -104,14 +104,10 @@ def write_error_feedback(folder: Path, row: Row, settings: Settings, fingerprint
                          visibility: str) -> None:  # fmt: skip
     """Feedback for a submission that was never run (unusable, or unreadable)."""
     text = f"Your submission could not be graded: {escape_controls(row.status[7:])}."
-    data = {
-        "score": 0.0, "execution_time": 0.0, "output": text, "output_format": "text",
-        "visibility": visibility, "stdout_visibility": "hidden",
-        "extra_data": {"seed": settings.seed, "checks": settings.checks,
-                       "isolation": settings.isolation, "submission": fingerprint,
-                       "student": row.student, "row": row_data(row)},
-        "tests": [],
-    }  # fmt: skip
+    # The one results.json builder, with no checks run: score 0 and the reason as the output.
+    extra = {"checks": settings.checks, "isolation": settings.isolation,
+             "submission": fingerprint, "student": row.student, "row": row_data(row)}  # fmt: skip
+    data = gradescope(RunResult(settings.seed, (), 0.0, extra), visibility, output=text)
     write_text(folder / f"{row.student}.txt", text + "\n")
     write_text(folder / f"{row.student}.json", json.dumps(data, indent=2) + "\n")
 
