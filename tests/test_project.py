@@ -27,7 +27,7 @@ def test_readme_has_the_two_commands():
     check = _command("check-command")
     test = _command("test-command")
     assert "python3 -m venv .venv" in check and check.endswith("grader check")
-    assert "pip install" in test and "'.[test]'" in test and test.endswith("-m pytest")
+    assert "pip install" in test and "'.[test]'" in test and test.endswith("-m pytest -n auto")
 
 
 def test_ci_runs_the_readme_test_command_word_for_word():
