@@ -66,6 +66,20 @@ def step(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
     return theta + theta_sign * (v if old_velocity else new_v), new_v
 
 
+EMA = (
+    "this is the exponential-average form of momentum (v ← βv + (1 − β)∇f, θ ← θ − αv): its "
+    "velocity is an average of gradients, not a step. This course's velocity is the step "
+    "itself: v' = βv − α∇f(θ), θ' = θ + v' (the velocity passed in is in that convention too)."
+)
+
+
+def ema_step(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """v' = βv + (1 − β)∇f, θ' = θ − αv': the averaged form, applied to the course's v."""
+    theta, v, g = _arrays(p, "theta", "velocity", "grad")
+    new_v = p["beta"] * v + (1 - p["beta"]) * g
+    return theta - p["lr"] * new_v, new_v
+
+
 def convention_step(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """v' = βv + α∇f, θ' = θ − v': the other sign convention, applied to the course's v."""
     theta, v, g = _arrays(p, "theta", "velocity", "grad")
@@ -141,21 +155,24 @@ def trajectory(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
 
 def count_steps(p: dict[str, Any], *, beta: float | None = None, on_theta: bool = False,
                 after: bool = False, none_as: int | None = None, strict: bool = False,
-                first: int = 0) -> int | None:  # fmt: skip
+                first: int = 0, squared: bool = False) -> int | None:  # fmt: skip
     """steps_to_converge(...) with the given deviations.
 
-    strict: tests ‖∇f‖ < tol instead of ≤. first: the number the count starts from (a loop
-    `for k in range(first, max_steps + 1)` that still tests before every step)."""
+    squared: tests ‖∇f‖² ≤ tol. strict: tests ‖∇f‖ < tol instead of ≤. first: the number the
+    count starts from (a loop `for k in range(first, max_steps + 1)` that still tests before
+    every step)."""
     grad, b = p["grad_fn"], p["beta"] if beta is None else beta
     theta = np.array(p["theta0"], dtype=float)
     v = np.zeros_like(theta)
     for k in range(first, p["max_steps"] + 1):
         g = np.asarray(grad(theta), dtype=float)
-        norm = np.linalg.norm(theta if on_theta else g)
+        norm = np.linalg.norm(theta if on_theta else g) ** (2 if squared else 1)
         if not after and (norm < p["tol"] if strict else norm <= p["tol"]):
             return k
         v = b * v - p["lr"] * g
         theta = theta + v
+        if after and k + 1 > p["max_steps"]:
+            break  # the loop `for k in range(1, max_steps + 1)` stops here too
         if after and np.linalg.norm(grad(theta)) <= p["tol"]:
             return k + 1
     return none_as

@@ -107,6 +107,17 @@ def _pair(value: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
 
 
+def _what(got: Returned) -> str:
+    """What was returned; for a sequence, also the first item that is not numbers (text,
+    None, a dict...)."""
+    what = got.describe()
+    if got.kind == "seq":
+        odd = [(i, x) for i, x in enumerate(got.items) if x.kind != "array"]
+        if odd:
+            what += f" (item {odd[0][0]} is {odd[0][1].describe()})"
+    return what
+
+
 def _read_pair(got: Returned, expected: Any) -> tuple[np.ndarray, np.ndarray]:
     if got.kind == "none":
         raise Unreadable("None. Did you forget a `return` statement?")
@@ -116,7 +127,7 @@ def _read_pair(got: Returned, expected: Any) -> tuple[np.ndarray, np.ndarray]:
     if got.kind == "seq" and len(got.items) == 2 and all(i.kind == "array" for i in got.items):
         return got.items[0].array, got.items[1].array  # type: ignore[return-value]
     raise Unreadable(
-        f"{got.describe()}; it should return a pair (theta', velocity'): "
+        f"{_what(got)}; it should return a pair (theta', velocity') of number arrays: "
         "`return new_theta, new_velocity`."
     )
 
@@ -140,8 +151,8 @@ def _read_array(got: Returned, expected: Any) -> np.ndarray:
     value = got.as_array()
     if value is None:
         raise Unreadable(
-            f"{got.describe()}, which np.asarray(..., dtype=float) cannot turn into one array "
-            "of numbers. Return np.stack(rows) or np.array(rows)."
+            f"{_what(got)}, which is not one array of numbers. Return np.stack(rows) or "
+            "np.array(rows)."
         )
     shape = np.shape(expected)
     if value.ndim == 1 and len(shape) == 2 and shape == (len(value), 1):

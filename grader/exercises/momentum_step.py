@@ -66,6 +66,14 @@ def cases(rng: np.random.Generator) -> list[Case]:
                       lr=0.1, beta=0.9)  # fmt: skip
         label = f"d = {d}, called without lr and beta (defaults 0.1 and 0.9)"
         cases.append(Case(f"{ex}/defaults/{i}", ex, "defaults", params, label, "defaults"))
+    # The lesson's arrays again with other lr and beta: an answer remembered by its arrays
+    # alone (a cache keyed on theta, velocity and grad) shows here.
+    cases.append(
+        Case(f"{ex}/random/12", ex, "random",
+             dict(theta=m.LESSON_START.copy(), velocity=np.zeros(2), grad=np.array([8.0, 2.0]),
+                  lr=0.05, beta=0.7),
+             "the lesson's first step's arrays with lr = 0.05, beta = 0.7")
+    )  # fmt: skip
     cases.append(again(cases[1], 1, "after every other call"))
     return cases
 
@@ -80,6 +88,7 @@ MISTAKES = (
     Mistake("pytorch", m.PYTORCH, m.pytorch_step),
     Mistake("convention", m.CONVENTION, m.convention_step),
     Mistake("lr_on_theta", m.LR_ON_THETA, m.lr_on_theta_step),
+    Mistake("ema", m.EMA, m.ema_step),
 )
 # Hard-coded lr or beta, β dropped (β = 0), lr and β swapped, β(v − α∇f) (lr replaced by lr·β):
 # the engine's parameter substitutions find these for every exercise, so they are not listed.

@@ -55,6 +55,15 @@ def cases(rng: np.random.Generator) -> list[Case]:
              "theta = [2, -1, 1] and velocity = [1, 0, -1] as integer arrays (grad_fn takes "
              "a 1-D float array; the result must be float)")
     )  # fmt: skip
+    # The lesson's theta and velocity again with another gradient, lr and beta: an answer
+    # remembered by its arrays alone (a cache keyed on theta and velocity) shows here.
+    cases.append(
+        Case(f"{ex}/random/10", ex, "random",
+             dict(theta=m.LESSON_START.copy(), velocity=np.array([-0.8, -0.2]),
+                  grad_fn=GradSpec.quadratic(np.array([1.5, 2.5])), lr=0.05, beta=0.7),
+             "theta = (2, 2) and velocity = (-0.8, -0.2) as in the lesson, another quadratic, "
+             "lr = 0.05, beta = 0.7")
+    )  # fmt: skip
     cases.append(again(cases[0], 1, "after every other call"))
     return cases
 

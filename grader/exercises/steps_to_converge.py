@@ -34,7 +34,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
         for i, beta in enumerate((0.5, 0.9))
     ]  # fmt: skip
     cases.insert(1, again(cases[0], 0, "at once"))
-    never, start, exact, zero = _edges(rng)
+    never, start, exact, zero, beyond = _edges(rng)
     # The run that never converges comes early, and right after it the run that converges at
     # max_steps exactly is asked again (same dimension): a velocity kept between calls (a
     # global) is far from zero after it, and the sensitive run shows that.
@@ -56,7 +56,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
         label = f"d = {d}, lr = {lr}, beta = {beta}, tol = {tol:g}, {style} arguments"
         cases.append(Case(f"{ex}/random/{i}", ex, "random", params, label, style))
         i += 1
-    cases += [start, zero]
+    cases += [start, zero, beyond]
     cases.append(
         Case(f"{ex}/forms/0", ex, "forms",
              dict(grad_fn=GradSpec.quadratic(np.array([1.0, 2.0])), theta0=[3, -2], lr=0.2,
@@ -67,9 +67,10 @@ def cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _edges(rng: np.random.Generator) -> tuple[Case, Case, Case, Case]:
+def _edges(rng: np.random.Generator) -> tuple[Case, Case, Case, Case, Case]:
     """A run that never converges, a start that has converged, a run that converges at
-    max_steps exactly, tol = 0 at the minimum (‖∇f‖ = 0 ≤ 0: a `<` never stops)."""
+    max_steps exactly, tol = 0 at the minimum (‖∇f‖ = 0 ≤ 0: a `<` never stops), and the same
+    run with max_steps one short (a loop that tests once more than allowed returns a count)."""
     ex = "steps_to_converge"
     curv = curvatures(rng, 2) + 0.3
     never = Case(f"{ex}/edge/0", ex, "edge",
@@ -100,7 +101,10 @@ def _edges(rng: np.random.Generator) -> tuple[Case, Case, Case, Case]:
                      tol=0.0, max_steps=20),
                 "theta0 at the minimum (all zeros) with tol = 0: ‖∇f(θ0)‖ = 0 ≤ tol, expect 0",
                 visible=True)  # fmt: skip
-    return never, start, exact, zero
+    beyond = Case(f"{ex}/edge/4", ex, "edge", {**params, "max_steps": k - 1},
+                  f"converging only at step {k} with max_steps = {k - 1}: expect None",
+                  visible=True)  # fmt: skip
+    return never, start, exact, zero, beyond
 
 
 def _run(params: dict[str, Any], velocity: np.ndarray | None = None) -> tuple[int | None, Any]:
@@ -153,6 +157,9 @@ MISTAKES = (
     Mistake("from_one", "the count starts at 1: k is the number of steps taken, so a start "
             "that has already converged is 0 (loop over range(max_steps + 1)).",
             lambda p: m.count_steps(p, first=1)),
+    Mistake("squared", "it compares the squared norm ‖∇f‖² (np.sum(g ** 2), g @ g) with tol; "
+            "the rule is ‖∇f(θ_k)‖ ≤ tol: take the square root (np.linalg.norm(g)).",
+            lambda p: m.count_steps(p, squared=True)),
 )  # fmt: skip
 # Plain gradient descent (beta = 0), a hard-coded beta, a loop one short of max_steps: the
 # engine's parameter substitutions find these for every exercise.

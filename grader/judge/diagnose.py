@@ -82,7 +82,8 @@ def substitutions(signature: Sequence[tuple[str, Any]],
     """The right method run with other values of its parameters, from the signature alone.
 
     Real-valued parameters (default at least 0.01; tolerances are left alone): the default
-    (hard-coded), 0 (a term left out), two swapped, one multiplied by another. Whole numbers:
+    (hard-coded), 0 (a term left out), two swapped, one multiplied by another or by one minus
+    another. Whole numbers:
     one more, one fewer, the default. Flags: always True, always False."""
     reals = [n for n, d in signature if isinstance(d, float) and abs(d) >= 0.01]
     whole = [n for n, d in signature if isinstance(d, int) and not isinstance(d, bool)]
@@ -112,6 +113,12 @@ def substitutions(signature: Sequence[tuple[str, Any]],
         sub(f"{a}*{b}", f"the result is the expected one with {a} replaced by {a}·{b}: {b} "
             "multiplies a term it should not.", lambda p, a=a, b=b: {a: p[a] * p[b]},
             lambda p, b=b: p[b] != 1, f"{a} = {a}·{b}")  # fmt: skip
+    for a, b in permutations(reals, 2):
+        # v ← βv − α(1 − β)∇f: the damped (exponential-average) form, as in Adam's first moment.
+        sub(f"{a}*(1-{b})", f"the result is the expected one with {a} replaced by "
+            f"{a}·(1 − {b}): a (1 − {b}) factor, as in an exponential average, multiplies a "
+            "term it should not.", lambda p, a=a, b=b: {a: p[a] * (1 - p[b])},
+            lambda p, b=b: p[b] != 0, f"{a} = {a}·(1 − {b})")  # fmt: skip
     for n in whole:
         sub(f"{n}+1", f"the result is the expected one for {n} + 1: one more than passed "
             "(check the loop's bounds).", lambda p, n=n: {n: p[n] + 1}, lambda p: True,

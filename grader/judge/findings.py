@@ -72,6 +72,10 @@ def whole_numbers(form: Answer, cases: Sequence[Failing]) -> str | None:
             bool(got)
             and all(np.array_equal(g, np.round(g)) for g in got)
             and any(not np.array_equal(e, np.round(e)) for e in exp)
+            # Whole numbers alone prove nothing (a missing lr on whole gradients gives them
+            # too): the case must have had integer inputs, or the values be the expected ones
+            # cut to whole numbers.
+            and (_integer_inputs(c.params) or _truncated(form, c))
         )
 
     if form.kind != "count" and _every(cases, test):
@@ -81,6 +85,24 @@ def whole_numbers(form: Answer, cases: Sequence[Failing]) -> str | None:
             "float copy: np.array(theta0, dtype=float)."
         )
     return None
+
+
+def _integer_inputs(params: dict[str, Any]) -> bool:
+    def whole(v: Any) -> bool:
+        if isinstance(v, np.ndarray):
+            return v.dtype.kind in "iu"
+        return isinstance(v, list | tuple) and bool(v) and all(type(x) is int for x in v)
+
+    return any(whole(v) for v in params.values())
+
+
+def _truncated(form: Answer, c: Failing) -> bool:
+    pairs = zip(_parts(form, c.got), _parts(form, c.expected), strict=True)
+    return all(
+        g is None or e is None
+        or (g.shape == e.shape and any(np.array_equal(g, f(e)) for f in (np.trunc, np.floor)))
+        for g, e in pairs
+    )  # fmt: skip
 
 
 def _gap(g: np.ndarray, e: np.ndarray) -> float:
@@ -202,14 +224,27 @@ def factor(form: Answer, cases: Sequence[Failing]) -> str | None:
 def _ratio_words(ratios: list[float], params: list[dict[str, Any]]) -> str | None:
     if all(abs(r - ratios[0]) <= 1e-9 * max(1.0, abs(ratios[0])) for r in ratios):
         r = ratios[0]
-        return "the negative of" if abs(r + 1) < 1e-9 else f"{r:.10g} times"
+        if abs(r + 1) < 1e-9:
+            return "the negative of"
+        # A constant can also be a parameter's value on these cases: say both, the number first.
+        also = _param_ratio(ratios, params)
+        return f"{r:.10g} times" + (f", that is {also} times," if also else "")
+    words = _param_ratio(ratios, params)
+    return f"{words} times" if words else None
+
+
+def _param_ratio(ratios: list[float], params: list[dict[str, Any]]) -> str | None:
+    """The ratios as ±k, ±1/k or ±(1 − k) times for one real parameter k on every case."""
     names = [k for k, v in params[0].items() if isinstance(v, float) and not isinstance(v, bool)]
+    forms: list[tuple[str, Callable[[float], float]]] = []
     for k in names:
+        forms += [(k, lambda x: x), (f"1/{k}", lambda x: 1 / x), (f"(1 − {k})", lambda x: 1 - x)]
+    for text, f in forms:
+        key = text.strip("()").split("/")[-1].split(" ")[-1]
         for sign in (1, -1):
-            for power, text in ((1, f"{k}"), (-1, f"1/{k}")):
-                wants = [sign * float(p[k]) ** power if p[k] else np.nan for p in params]
-                if all(np.isclose(r, w, rtol=1e-9) for r, w in zip(ratios, wants, strict=True)):
-                    return f"{'−' if sign < 0 else ''}{text} times"
+            wants = [sign * f(float(p[key])) if p[key] else np.nan for p in params]
+            if all(np.isclose(r, w, rtol=1e-9) for r, w in zip(ratios, wants, strict=True)):
+                return f"{'−' if sign < 0 else ''}{text}"
     return None
 
 
@@ -251,8 +286,9 @@ def first_row(form: Answer, cases: Sequence[Failing]) -> str | None:
         )  # fmt: skip
     updates = "the first update is right" if k == 2 else f"the first {k - 1} updates are right"
     return (
-        f"rows 0 to {k - 1} are right and row {k} differs: {updates}, so look at what is "
-        "carried from one step to the next (the velocity)."
+        f"rows 0 to {k - 1} are right and row {k} differs: {updates}, so look at what "
+        "carries over from one step to the next: the velocity, and the gradient, which must be "
+        "computed again at each new θ."
     )
 
 

@@ -215,7 +215,7 @@ def test_an_unlisted_mistake_through_the_command_line(tmp_path):
     root = make_course(tmp_path, files=append(target, path.read_text()))
     proc = run_grader("check", exercise, "--seed", "9", cwd=root)
     assert proc.returncode == 1
-    assert "Failed 12 of 12 cases; the first:" in proc.stdout
+    assert "Failed 13 of 13 cases; the first:" in proc.stdout
     assert f"On every failing case: {finding}" in proc.stdout
 
 

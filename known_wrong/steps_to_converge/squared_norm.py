@@ -1,0 +1,17 @@
+"""Compares the squared gradient norm with tol."""
+
+import numpy as np
+
+DIAGNOSIS = 'squared norm'
+
+
+def steps_to_converge(grad_fn, theta0, lr=0.1, beta=0.9, tol=1e-6, max_steps=1000):
+    theta = np.array(theta0, dtype=float)
+    v = np.zeros_like(theta)
+    for k in range(max_steps + 1):
+        g = grad_fn(theta)
+        if np.sum(g**2) <= tol:
+            return k
+        v = beta * v - lr * g
+        theta = theta + v
+    return None
