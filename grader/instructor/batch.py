@@ -141,16 +141,30 @@ def grade(
     order = [s.student for s in submissions]
     rows: dict[str, Row] = {}
     todo: list[tuple[Submission, str]] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path] = {}  # by casefolded id: Bob.json and bob.json are one file on macOS
     for i, sub in enumerate(submissions):
-        if sub.student in seen:
+        taken = seen.get(sub.student.casefold())
+        if taken is not None and taken.name == sub.source.name:  # the same name given twice
             order[i] = key = f"{sub.student}~{i}"
             rows[key] = error_row(
                 course, key, f"error: another submission is also named {sub.student} "
-                f"({seen[sub.student]} and {sub.source}); rename one"
+                f"({taken} and {sub.source}); rename one"
             )  # fmt: skip
             continue
-        seen[sub.student] = sub.source
+        if taken is not None:
+            # Different names that sanitise alike (josé and josè, Bob and bob): both are graded,
+            # the later one under an id made unique by its real name, and the instructor is told.
+            tag = hashlib.sha256(os.fsencode(sub.source.name)).hexdigest()[:8]
+            sub = replace(sub, student=f"{sub.student}~{tag}")
+            order[i] = sub.student
+            submissions[i] = sub
+            batch.notes.append(
+                escape_controls(
+                    f"{sub.source} is graded as {sub.student}: its name, made safe, "
+                    f"is the same as {taken}'s"
+                )
+            )
+        seen[sub.student.casefold()] = sub.source
         try:
             fingerprint = digest(sub.source)
         except OSError as exc:  # unreadable: that student's error row, graded again next time

@@ -30,6 +30,7 @@ from labkit.errors import LabError
 
 MAX_FILES = 200
 MAX_BYTES = 20 * 1024 * 1024  # uncompressed, per submission
+MAX_DIRECTORY = 256 << 10  # bytes of a zip's list of entries (MAX_FILES entries: ~20 KiB)
 IGNORED = {"__pycache__", "__MACOSX", ".DS_Store", ".git", ".grader", ".ipynb_checkpoints",
            ".venv", "venv"}  # fmt: skip
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -227,6 +228,7 @@ def _copy_file(source: Path, target: Path) -> None:
 def extract_zip(archive: Path, dest: Path) -> None:
     """Unpack after checking every entry; raises SubmissionError naming the first bad one."""
     try:
+        _check_directory(archive)
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
             _check_entries(infos)
@@ -252,6 +254,23 @@ def extract_zip(archive: Path, dest: Path) -> None:
         raise SubmissionError(f"cannot unpack the zip: {_describe(exc, archive, dest)}") from None
     except RuntimeError as exc:  # encrypted entries
         raise SubmissionError(f"cannot unpack the zip: {exc}") from None
+
+
+def _check_directory(archive: Path) -> None:
+    """Refuse a zip whose list of entries is too long before zipfile reads it: zipfile builds
+    one object per entry, whatever the count in the header says (24 MiB of empty entries cost
+    300 MiB of the grader's memory and seconds). Reads the end record only."""
+    try:
+        with open(archive, "rb") as handle:
+            end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]  # private, stable
+        entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore
+    except (AttributeError, TypeError, IndexError):  # not a zip (zipfile says so), or no helper
+        return
+    if entries > MAX_FILES or size > MAX_DIRECTORY:
+        raise SubmissionError(
+            f"unsafe zip: its list of entries is too long ({entries} entries in {size} bytes; "
+            f"at most {MAX_FILES} files)"
+        )
 
 
 def _parts(name: str) -> tuple[str, ...]:

@@ -354,3 +354,61 @@ def test_a_rerun_never_reuses_an_internal_error(trio: Path, tmp_path: Path) -> N
     again = in_process("ok", trio, out)
     assert again["calls"] == [["bob"]] and again["graded"] == 1 and again["skipped"] == 2, again
     assert table(out)["bob"]["status"] == "passed"
+
+
+# ---- names that sanitise alike ---------------------------------------------------------------
+
+
+def test_names_that_sanitise_alike_are_both_graded(tmp_path: Path) -> None:
+    # josé and josè both become jos_, Bob and bob are one feedback file on macOS and Windows:
+    # before, the later one got an error row (a classmate could take an honest student's id).
+    # Now each is graded as its own code; the later one's id carries a hash of its real name.
+    import hashlib
+
+    subs = tmp_path / "subs"
+    solved(subs / "josé")
+    shutil.copytree(EXERCISES, subs / "josè", ignore=shutil.ignore_patterns("__pycache__"))
+    solved(subs / "Bob")
+    shutil.copytree(EXERCISES, subs / "bob", ignore=shutil.ignore_patterns("__pycache__"))
+    done = grade(subs, tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = table(tmp_path / "out")
+
+    def later(name: str, safe: str) -> str:
+        return f"{safe}~{hashlib.sha256(os.fsencode(name)).hexdigest()[:8]}"
+
+    # Sorted order: Bob < bob < josè < josé; the first of each pair keeps the plain id.
+    full, empty = {"Bob", later("josé", "jos_")}, {later("bob", "bob"), "jos_"}
+    assert set(rows) == full | empty, rows
+    for student in full:
+        assert rows[student]["status"] == "passed", rows[student]
+        assert rows[student]["total"] == rows[student]["max"], rows[student]
+    for student in empty:
+        assert rows[student]["status"] == "not attempted", rows[student]
+    assert (tmp_path / "out" / "feedback" / f"{later('bob', 'bob')}.json").is_file()
+    assert done.stdout.count("is graded as") == 2, done.stdout
+
+
+@pytest.mark.parametrize("lie", [False, True], ids=["honest-count", "count-says-1"])
+def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypatch, lie):
+    # zipfile builds one object per entry of the central directory whatever the end record's
+    # count says; 20 000 empty entries are refused from the end record alone.
+    from grader.instructor import submissions
+
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i in range(20_000):
+            zf.writestr(f"e{i}", b"")
+    if lie:  # both entry counts of the end record say 1; the directory's size still tells
+        data = bytearray(archive.read_bytes())
+        end = data.rindex(b"PK\x05\x06")
+        data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
+        archive.write_bytes(bytes(data))
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile parsed the whole directory")
+
+    monkeypatch.setattr(submissions.zipfile, "ZipFile", never)
+    with pytest.raises(SubmissionError, match="list of entries is too long"):
+        submissions.extract_zip(archive, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
