@@ -184,7 +184,9 @@ def grade(
         progress(0, total)
     staging = Path(tempfile.mkdtemp(prefix="grader-batch-"))
     try:
-        tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback, visibility)
+        everyone = [s.source for s in submissions]  # the skipped ones too: already graded
+        tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback, visibility,
+                                 everyone)  # fmt: skip
         done = total - len(tasks)
         if progress:
             progress(done, total)
@@ -221,6 +223,7 @@ def grade(
 
 def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path, out: Path,
                batch: Batch, rows: dict[str, Row], feedback: Path, visibility: str,
+               everyone: Sequence[Path] = (),
                ) -> tuple[list[Task], dict[str, tuple[str, list[str], Path]]]:  # fmt: skip
     staged: list[tuple[str, Path, list[str]]] = []
     meta: dict[str, tuple[str, list[str], Path]] = {}
@@ -235,7 +238,12 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
         staged.append((sub.student, result.exercises_dir, result.problems))
         meta[sub.student] = (fingerprint, result.problems, result.exercises_dir)
     # What student code may not read: the reference, the results, every other submission.
-    common = [course.solutions_dir, out, Path("/proc"), *(s.source.resolve() for s, _ in todo)]
+    # Every submission named, not only those graded now (a skipped one was graded earlier), and
+    # the staging folders that killed runs left behind (they hold whole classes); without an
+    # OS backend (--isolation none) only this list keeps them out of reach.
+    sources = {*(s.source for s, _ in todo), *everyone}
+    stale = [p for p in staging.parent.glob("grader-batch-*") if p != staging and p.is_dir()]
+    common = [course.solutions_dir, out, Path("/proc"), *(p.resolve() for p in sources), *stale]
     tasks = []
     for student, folder, _ in staged:
         others = [f.parent for s, f, _ in staged if s != student]

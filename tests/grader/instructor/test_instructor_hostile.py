@@ -412,3 +412,44 @@ def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypa
     with pytest.raises(SubmissionError, match="list of entries is too long"):
         submissions.extract_zip(archive, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# ---- what only the file list keeps out of reach without an OS backend -----------------------
+
+COPY_FROM = """
+try:
+    exec(compile(open({path!r}).read(), "copied", "exec"), globals())
+except OSError:
+    pass
+"""
+
+
+def test_without_isolation_earlier_submissions_and_stale_staging_stay_unread(tmp_path):
+    # --isolation none: a submission graded in an earlier run (skipped now) and the staging
+    # folder a killed run left in the temp folder are readable by path unless the audit hook
+    # is told about them. Before, this student copied both and scored 14/14.
+    import tempfile
+
+    subs = tmp_path / "subs"
+    alice = solved(subs / "alice")
+    out = tmp_path / "out"
+    assert grade(subs, out, "--isolation", "none").returncode == 0
+    stale = Path(tempfile.mkdtemp(prefix="grader-batch-"))  # as a killed run leaves it
+    try:
+        shutil.copytree(SOLUTIONS, stale / "bob" / "exercises",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        copier = subs / "copier"
+        shutil.copytree(EXERCISES, copier, ignore=shutil.ignore_patterns("__pycache__"))
+        stolen = {"momentum.py": alice / "momentum.py",
+                  "nesterov.py": stale / "bob" / "exercises" / "nesterov.py"}  # fmt: skip
+        for name, source in stolen.items():
+            with open(copier / name, "a", encoding="utf-8") as handle:
+                handle.write(COPY_FROM.format(path=str(source)))
+        done = grade(subs, out, "--isolation", "none")
+    finally:
+        shutil.rmtree(stale)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = table(out)
+    assert rows["alice"]["status"] == "passed"
+    assert "1 already graded" in done.stdout, done.stdout
+    assert rows["copier"]["momentum_step"] == "0" and rows["copier"]["nesterov_step"] == "0", rows
