@@ -155,12 +155,13 @@ def trajectory(p: dict[str, Any], *, sign: float = -1.0, beta_mode: str = "ok",
 
 def count_steps(p: dict[str, Any], *, beta: float | None = None, on_theta: bool = False,
                 after: bool = False, none_as: int | None = None, strict: bool = False,
-                first: int = 0, squared: bool = False) -> int | None:  # fmt: skip
+                first: int = 0, squared: bool = False,
+                nesterov: bool = False) -> int | None:  # fmt: skip
     """steps_to_converge(...) with the given deviations.
 
-    squared: tests ‖∇f‖² ≤ tol. strict: tests ‖∇f‖ < tol instead of ≤. first: the number the
-    count starts from (a loop `for k in range(first, max_steps + 1)` that still tests before
-    every step)."""
+    squared: tests ‖∇f‖² ≤ tol. nesterov: steps with the gradient at θ + βv. strict: tests
+    ‖∇f‖ < tol instead of ≤. first: the number the count starts from (a loop
+    `for k in range(first, max_steps + 1)` that still tests before every step)."""
     grad, b = p["grad_fn"], p["beta"] if beta is None else beta
     theta = np.array(p["theta0"], dtype=float)
     v = np.zeros_like(theta)
@@ -169,6 +170,8 @@ def count_steps(p: dict[str, Any], *, beta: float | None = None, on_theta: bool 
         norm = np.linalg.norm(theta if on_theta else g) ** (2 if squared else 1)
         if not after and (norm < p["tol"] if strict else norm <= p["tol"]):
             return k
+        if nesterov:
+            g = np.asarray(grad(theta + b * v), dtype=float)
         v = b * v - p["lr"] * g
         theta = theta + v
         if after and k + 1 > p["max_steps"]:

@@ -230,10 +230,22 @@ def vec(rng: np.random.Generator, d: int, scale: float = 2.0) -> np.ndarray:
     return np.round(rng.normal(0.0, scale, d), 6)
 
 
-def lr_beta(rng: np.random.Generator, max_lr: float = 0.3) -> tuple[float, float]:
-    """Three decimals, never the defaults: a hard-coded 0.1 or 0.9 must show up."""
-    lr = round(float(rng.uniform(0.011, max_lr)), 3)
-    beta = round(float(rng.uniform(0.5, 0.985)), 3)
+def lr_beta(rng: np.random.Generator, max_lr: float = 0.3,
+            part: tuple[int, int] | None = None) -> tuple[float, float]:  # fmt: skip
+    """Three decimals, never the defaults: a hard-coded 0.1 or 0.9 must show up.
+
+    part = (i, n): the i-th of n cases of one check takes beta from the i-th of n equal slices
+    of its range (and lr from the slices in reverse), so every check meets beta above 0.9 and
+    below 0.6 whatever the seed: code that goes wrong only for some betas cannot pass by luck.
+    """
+    lo, hi = 0.011, max_lr
+    b_lo, b_hi = 0.5, 0.985
+    if part is not None:
+        i, n = part[0] % part[1], part[1]
+        lo, hi = lo + (hi - lo) * (n - 1 - i) / n, lo + (hi - lo) * (n - i) / n
+        b_lo, b_hi = b_lo + (b_hi - b_lo) * i / n, b_lo + (b_hi - b_lo) * (i + 1) / n
+    lr = round(float(rng.uniform(lo, hi)), 3)
+    beta = round(float(rng.uniform(b_lo, b_hi)), 3)
     if lr == 0.1:
         lr = 0.101
     if beta == 0.9:

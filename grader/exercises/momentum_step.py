@@ -51,7 +51,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
     )  # fmt: skip
     styles = ["positional", "keywords"]
     for i, d in enumerate(dims(rng, 12)):
-        lr, beta = lr_beta(rng)
+        lr, beta = lr_beta(rng, part=(i, 12))
         velocity = np.zeros(d) if i == 2 else vec(rng, d, 1.0)
         params = dict(theta=vec(rng, d), velocity=velocity, grad=vec(rng, d, 3.0), lr=lr,
                       beta=beta)  # fmt: skip

@@ -33,8 +33,9 @@ def cases(rng: np.random.Generator) -> list[Case]:
     ]  # fmt: skip
     styles = ["positional", "keywords", "positional", "defaults"]
     for i, d in enumerate(dims(rng, 10)):
-        lr, beta = lr_beta(rng)
         style = styles[i % len(styles)]
+        # Slices of the beta range for the 8 cases that do not use the defaults.
+        lr, beta = lr_beta(rng, part=(i - i // 4, 8))
         if style == "defaults":
             lr, beta = 0.1, 0.9
         params = dict(

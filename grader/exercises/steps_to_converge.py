@@ -44,9 +44,11 @@ def cases(rng: np.random.Generator) -> list[Case]:
     while i < 8:
         d = int(rng.integers(1, 11))
         curv = curvatures(rng, d) + 0.3
-        lr, beta = lr_beta(rng, max_lr=min(0.3, 1.4 / float(curv.max())))
-        tol = float(rng.choice([1e-3, 1e-6, 1e-8]))
         style = styles[i % len(styles)]
+        # Slices of the beta range for the 6 cases that do not use the defaults.
+        lr, beta = lr_beta(rng, max_lr=min(0.3, 1.4 / float(curv.max())),
+                           part=(i - (i + 1) // 3, 6))  # fmt: skip
+        tol = float(rng.choice([1e-3, 1e-6, 1e-8]))
         if style == "defaults":
             lr, beta, tol, curv = 0.1, 0.9, 1e-6, np.minimum(curv, 2.5)
         params = dict(grad_fn=GradSpec.quadratic(curv), theta0=vec(rng, d), lr=lr, beta=beta,
@@ -160,6 +162,9 @@ MISTAKES = (
     Mistake("squared", "it compares the squared norm ‖∇f‖² (np.sum(g ** 2), g @ g) with tol; "
             "the rule is ‖∇f(θ_k)‖ ≤ tol: take the square root (np.linalg.norm(g)).",
             lambda p: m.count_steps(p, squared=True)),
+    Mistake("nesterov", "the steps take the gradient at the look-ahead point θ + βv "
+            "(Nesterov); count classical momentum steps: v ← βv − α∇f(θ), θ ← θ + v.",
+            lambda p: m.count_steps(p, nesterov=True)),
 )  # fmt: skip
 # Plain gradient descent (beta = 0), a hard-coded beta, a loop one short of max_steps: the
 # engine's parameter substitutions find these for every exercise.

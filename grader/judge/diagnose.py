@@ -60,6 +60,7 @@ class Diagnosis:
     cause: Candidate | None  # shown as "Likely cause:" (unique, see the module docstring)
     fitting: tuple[str, ...]  # keys of every candidate that fits all sub-cases
     observations: tuple[str, ...] = field(default=())
+    pattern: str = ""  # which cases fail, when one parameter separates them from the passing
 
 
 def same(exercise: str, got: Any, expected: Any) -> bool:
@@ -215,7 +216,8 @@ def diagnose(exercise: str, subs: Sequence[Sub], func: str = "",
             "cases cannot tell which.",
             *observations,
         )[:MAX_FINDINGS]
-    return Diagnosis(cause, tuple(c.key for c in fits), observations)
+    pattern = "" if cause is not None else _split(subs) or ""
+    return Diagnosis(cause, tuple(c.key for c in fits), observations, pattern)
 
 
 def observe(exercise: str, subs: Sequence[Sub]) -> tuple[str, ...]:
@@ -242,3 +244,35 @@ def observe(exercise: str, subs: Sequence[Sub]) -> tuple[str, ...]:
             if text:
                 out.append(text)
     return tuple(out[:MAX_FINDINGS])
+
+
+def _numbers(case: Case) -> dict[str, float]:
+    """The case's real parameters, and d (the length of its first 1-D array argument)."""
+    out = {k: float(v) for k, v in case.params.items()
+           if isinstance(v, float | int) and not isinstance(v, bool)}  # fmt: skip
+    for v in case.params.values():
+        if isinstance(v, np.ndarray | list) and np.ndim(v) == 1:
+            out["d"] = float(len(v))
+            break
+    return out
+
+
+def _split(subs: Sequence[Sub]) -> str | None:
+    """A parameter that separates the failing cases from the passing ones: code that goes
+    wrong only for d = 1, or only for beta above 0.9, fails exactly there."""
+    failing = [_numbers(s.case) for s in subs if not s.ok]
+    passing = [_numbers(s.case) for s in subs if s.ok]
+    if len(failing) < 2 or len(passing) < 2:
+        return None
+    for name in sorted(set.intersection(*(set(x) for x in failing + passing))):
+        bad = [x[name] for x in failing]
+        good = [x[name] for x in passing]
+        if len(set(bad)) == 1 and bad[0] not in good and name == "d":
+            return f"Only the cases with d = {bad[0]:g} fail; every other d passes."
+        if min(bad) > max(good):
+            return (f"Exactly the cases with {name} ≥ {min(bad):g} fail; every case with "
+                    f"{name} ≤ {max(good):g} passes.")  # fmt: skip
+        if max(bad) < min(good):
+            return (f"Exactly the cases with {name} ≤ {max(bad):g} fail; every case with "
+                    f"{name} ≥ {min(good):g} passes.")  # fmt: skip
+    return None

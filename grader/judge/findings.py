@@ -260,6 +260,12 @@ def count_offset(form: Answer, cases: Sequence[Failing]) -> str | None:
         if len(diffs) == 1:
             (d,) = diffs
             return f"the count is {abs(d)} {'more' if d > 0 else 'less'} than expected."
+        # Not by a constant, but always the same way (a weaker or a stronger stopping test,
+        # or a faster or slower method: the counts alone cannot tell which).
+        if all(d < 0 for d in diffs) or all(d > 0 for d in diffs):
+            low, high = min(abs(d) for d in diffs), max(abs(d) for d in diffs)
+            way = "sooner" if min(diffs) < 0 else "later"
+            return f"it stops {low} to {high} steps {way} than expected."
     return None
 
 

@@ -213,6 +213,8 @@ def check_values(judge: Judge, exercise: str, *groups: str) -> None:
     else:
         every = "every failing case" if len(failing) > 1 else "this case"
         text += "".join(f"\nOn {every}: {o}" for o in diagnosis.observations)
+        if diagnosis.pattern:
+            text += f"\n{diagnosis.pattern}"
     raise Failed(text)
 
 

@@ -129,8 +129,15 @@ def test_count_offsets():
     assert findings.count_offset(form, _failing([(14, 12), (7, 5)])) == (
         "the count is 2 more than expected."
     )
-    assert findings.count_offset(form, _failing([(14, 12), (6, 5)])) is None
+    assert findings.count_offset(form, _failing([(14, 12), (6, 5)])) == (
+        "it stops 1 to 2 steps later than expected."
+    )
     assert "returns None where a number" in findings.count_offset(form, _failing([(None, 3)]))
+    # Not by a constant but always the same way: the range, and which way.
+    assert findings.count_offset(form, _failing([(10, 12), (7, 15)])) == (
+        "it stops 2 to 8 steps sooner than expected."
+    )
+    assert findings.count_offset(form, _failing([(10, 12), (17, 15)])) is None
 
 
 def test_first_differing_row_is_the_same_everywhere():
@@ -139,6 +146,63 @@ def test_first_differing_row_is_the_same_everywhere():
     g = e.copy()
     g[4:] += 1
     assert "rows 0 to 3 are right and row 4 differs" in findings.first_row(form, _failing([(g, e)]))
+
+
+def test_whole_numbers_need_integer_inputs_or_a_cut():
+    # lr left out on a whole gradient gives whole numbers from float inputs: no dtype claim.
+    floats = {"theta": np.array([2.0, 2.0]), "lr": 0.1, "beta": 0.9}
+    got, e = (
+        (np.array([-6.0, 0.0]), np.array([-8.0, -2.0])),
+        (np.array([1.2, 1.8]), np.array([-0.8, -0.2])),
+    )
+    assert findings.whole_numbers(PAIR, [findings.Failing(got, e, floats)]) is None
+    ints = {**floats, "theta": np.array([2, 2])}
+    assert "integer array" in findings.whole_numbers(PAIR, [findings.Failing(got, e, ints)])
+    cut = (np.trunc(e[0]), np.trunc(e[1]))
+    assert "integer array" in findings.whole_numbers(PAIR, [findings.Failing(cut, e, floats)])
+
+
+def test_a_factor_of_one_minus_a_parameter():
+    v = np.array([0.5, -2.0])
+    cases_ = [findings.Failing((v, (1 - b) * v), (v, v), {"lr": 0.1, "beta": b})
+              for b in (0.6, 0.75, 0.9)]  # fmt: skip
+    assert findings.factor(PAIR, cases_) == "velocity' is (1 − beta) times the expected velocity'."
+    # One case: the number, and the parameter it equals there.
+    assert findings.factor(PAIR, cases_[:1]) == (
+        "velocity' is 0.4 times, that is (1 − beta) times, the expected velocity'."
+    )
+
+
+def test_a_parameter_that_separates_failing_from_passing_cases():
+    step = spec("momentum_step")
+    sign = next(m for m in step.mistakes if m.key == "sign")
+
+    def answer(c):  # wrong only for beta above 0.9, as code with a branch on beta
+        p = materialise(c.params)
+        return sign.compute(p) if p["beta"] > 0.9 else REFERENCE.expected(c)
+
+    subs = _subs("momentum_step", answer, "random")
+    failing = [s for s in subs if not s.ok]
+    assert len(failing) >= 2  # the beta slices put cases above 0.9 in every seed
+    found = diagnose.diagnose("momentum_step", subs)
+    low = min(materialise(s.case.params)["beta"] for s in failing)
+    assert found.cause is None and found.pattern.startswith(
+        f"Exactly the cases with beta ≥ {low:g}"
+    )
+    # Nothing separates them when the failing cases are spread over the range.
+    mixed = [diagnose.Sub(s.case, s.got, s.expected, i % 2 == 0) for i, s in enumerate(subs)]
+    assert "beta" not in diagnose.diagnose("momentum_step", mixed).pattern
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_random_check_meets_high_and_low_beta(seed):
+    for exercise in ("momentum_step", "nesterov_step", "optimize", "steps_to_converge"):
+        groups: dict[str, list[float]] = {}
+        for case in cases.build(exercises(exercise), seed):
+            if case.group.startswith("random") and case.style != "defaults":
+                groups.setdefault(case.group, []).append(case.params["beta"])
+        for group, betas in groups.items():
+            assert max(betas) > 0.9 and min(betas) < 0.6, (exercise, group, betas)
 
 
 # ---- named causes -----------------------------------------------------------------------------
