@@ -203,6 +203,52 @@ def negated_velocity(failing: list[tuple[Any, Any, dict[str, Any]]]) -> str | No
     return None
 
 
+def lookahead(failing: list[tuple[Any, Any, dict[str, Any]]]) -> str | None:
+    """A finding for nesterov_step: the point where the returned velocity' says the gradient
+    was taken, when it is θ + c·v for the same c (or the same parameter) on every failing case.
+
+    From v' = βv − α∇f(x) the gradient used is (βv − v')/α; on these linear gradients
+    (∇f(x) = a·x) that gives x = (βv − v')/(α·a)."""
+    from grader.exercises.base import close
+    from grader.sandbox.surfaces import grad_fn_from_spec
+
+    coefficients = []
+    for got, _expected, p in failing:
+        grad = p["grad_fn"] if callable(p["grad_fn"]) else grad_fn_from_spec(p["grad_fn"].spec)
+        theta, v = (np.asarray(p[k], dtype=float) for k in ("theta", "velocity"))
+        ones = np.ones_like(theta)
+        a = np.asarray(grad(ones), dtype=float)
+        if not np.any(v) or not np.all(a) or not close(grad(2 * ones), 2 * a):
+            return None  # a zero velocity or a gradient that is not linear: nothing to read
+        point = (p["beta"] * v - np.asarray(got[1], dtype=float)) / (p["lr"] * a)
+        c = float(np.dot(point - theta, v) / np.dot(v, v))
+        if not close(point, theta + c * v) or abs(c - p["beta"]) < 1e-9:
+            return None
+        coefficients.append(c)
+    if not coefficients:
+        return None
+    words = _coefficient(coefficients, [p for _, _, p in failing])
+    if words is None:
+        return None
+    return (
+        f"velocity' is the one for the gradient taken at θ + c·v with c = {words}; the look-ahead "
+        "point is θ + βv (c = beta)."
+    )
+
+
+def _coefficient(cs: list[float], params: list[dict[str, Any]]) -> str | None:
+    """c in words: a parameter's expression when it fits every case, else one constant."""
+    forms = {"lr": lambda p: p["lr"], "beta²": lambda p: p["beta"] ** 2,
+             "−beta": lambda p: -p["beta"], "1 − beta": lambda p: 1 - p["beta"],
+             "lr·beta": lambda p: p["lr"] * p["beta"]}  # fmt: skip
+    for text, f in forms.items():
+        if all(abs(c - f(p)) <= 1e-9 * max(1.0, abs(c)) for c, p in zip(cs, params, strict=True)):
+            return text if len(cs) > 1 else f"{cs[0]:.6g} (that is, {text})"
+    if all(abs(c - cs[0]) <= 1e-9 * max(1.0, abs(cs[0])) for c in cs):
+        return f"{cs[0]:.6g}"
+    return None
+
+
 def uses_momentum(p: dict[str, Any]) -> bool:
     return bool(p["momentum"])
 

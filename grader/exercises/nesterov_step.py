@@ -97,5 +97,5 @@ EXERCISE = ExerciseSpec(
     cases=cases,
     correct=m.nesterov,
     mistakes=MISTAKES,
-    findings=(m.negated_velocity,),
+    findings=(m.negated_velocity, m.lookahead),
 )

@@ -160,6 +160,10 @@ def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
             # The same array object appended again and again: the rows alias one another.
             "aliased": len({id(x) for x in arrays}) < len(arrays),
         }
+    if _holds_text(value):
+        # np.asarray(["1.2"], dtype=float) parses text: a string is not a number the code
+        # computed, so it is described as what it is, never read as one.
+        return _other(value, _short_repr(value))
     try:
         array = _ASARRAY(value, dtype=float)
     except Exception:  # noqa: BLE001 - any failure to convert is the student's, described below
@@ -167,6 +171,21 @@ def encode_returned(value: Any, depth: int = 0) -> dict[str, Any]:
     if array.size > MAX_ELEMENTS:
         return _other(value, f"array of {array.shape}")
     return {"kind": "array", "type": _type_name(value), "array": encode_array(array)}
+
+
+def _holds_text(value: Any) -> bool:
+    """A str or bytes, or an array or nested list with text in it."""
+    if isinstance(value, str | bytes):
+        return True
+    try:
+        array = _ASARRAY(value)
+    except Exception:  # noqa: BLE001 - ragged or odd: np.asarray(..., dtype=float) decides
+        return False
+    if array.dtype.kind in "SU":
+        return True
+    if array.dtype.kind == "O" and array.size <= MAX_ELEMENTS:
+        return any(isinstance(x, str | bytes) for x in array.flat)
+    return False
 
 
 def _elements(item: dict[str, Any]) -> int:

@@ -69,6 +69,29 @@ def test_values_align_and_show_none_parts():
     assert first.index("theta'") == second.index("theta'")
 
 
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("44", "other"),
+        ([["1.2", "1.8"], ["0.5", "0.1"]], "seq of other"),
+        (np.array(["1.2", "1.8"]), "other"),
+        (np.array([1.5, "2"], dtype=object), "other"),
+        (np.array([1.5, 2.0], dtype=object), "array"),
+        ([[1.2, 1.8], [0.5, 0.1]], "seq of array"),
+        (np.float64(3.0), "array"),
+    ],
+)
+def test_text_is_never_read_as_numbers(value, kind):
+    # np.asarray(["1.2"], dtype=float) parses text; the worker describes it instead.
+    from grader.sandbox.protocol import encode_returned
+
+    encoded = encode_returned(value)
+    if encoded["kind"] == "seq":  # a list: each item is encoded on its own
+        assert {f"seq of {item['kind']}" for item in encoded["items"]} == {kind}
+    else:
+        assert encoded["kind"] == kind
+
+
 # ---- structural findings ----------------------------------------------------------------------
 
 
@@ -203,6 +226,29 @@ def test_every_random_check_meets_high_and_low_beta(seed):
                 groups.setdefault(case.group, []).append(case.params["beta"])
         for group, betas in groups.items():
             assert max(betas) > 0.9 and min(betas) < 0.6, (exercise, group, betas)
+
+
+def test_the_look_ahead_point_read_back_from_the_velocity():
+    from grader.exercises import _momentum as m
+
+    failing = []
+    for s in _subs("nesterov_step", REFERENCE.expected, "random"):
+        p = materialise(s.case.params)
+        theta, v = np.asarray(p["theta"], float), np.asarray(p["velocity"], float)
+        nv = p["beta"] * v - p["lr"] * p["grad_fn"](theta + p["lr"] * v)  # at θ + lr·v
+        failing.append(((theta + nv, nv), s.expected, s.case.params))
+    text = m.lookahead(failing)
+    assert text is not None and "c = lr;" in text
+    # The right point says nothing; a point off the line θ + c·v says nothing either.
+    right = [(e, e, params) for _, e, params in failing]
+    assert m.lookahead(right) is None
+    off = []
+    for _, e, params in failing:
+        p = materialise(params)
+        theta, v = np.asarray(p["theta"], float), np.asarray(p["velocity"], float)
+        nv = p["beta"] * v - p["lr"] * p["grad_fn"](theta + p["beta"] * v + 0.1)
+        off.append(((theta + nv, nv), e, params))
+    assert m.lookahead([x for x in off if len(x[1][0]) > 1]) is None
 
 
 # ---- named causes -----------------------------------------------------------------------------
