@@ -87,6 +87,11 @@ def _text(value: Any, limit: int) -> str:
     return value[:limit]
 
 
+def _line(value: Any, limit: int) -> str:
+    """A name or a repr: one line, so it cannot draw a fake "✓ passed" line in the report."""
+    return _text(value, limit).replace("\r", "\\r").replace("\n", "\\n")
+
+
 # ---- call arguments (judge -> worker) ---------------------------------------------------------
 
 
@@ -226,7 +231,7 @@ class Returned:
         if not isinstance(obj, dict) or depth > 1:
             raise ProtocolError("returned value is not an object")
         kind = obj.get("kind")
-        type_name = _text(obj.get("type", ""), 100)
+        type_name = _line(obj.get("type", ""), 100)
         if kind == "none":
             return Returned("none", "NoneType")
         if kind == "array":
@@ -241,9 +246,7 @@ class Returned:
                 "seq", type_name, items=items, length=length, aliased=obj.get("aliased") is True
             )
         if kind == "other":
-            # One line: a repr with line breaks could draw a fake "✓ passed" line under it.
-            text = _text(obj.get("repr", ""), 300).replace("\r", "\\r").replace("\n", "\\n")
-            return Returned("other", type_name, text=text)
+            return Returned("other", type_name, text=_line(obj.get("repr", ""), 300))
         raise ProtocolError(f"unknown returned kind {str(kind)[:50]!r}")
 
     def as_array(self) -> np.ndarray | None:
@@ -376,10 +379,10 @@ def decode_result(event: dict[str, Any]) -> Outcome:
         return Outcome(
             status=status,
             value=Returned.decode(value) if value is not None else None,
-            error_type=_text(error.get("type", ""), 200),
+            error_type=_line(error.get("type", ""), 200),
             error=_text(error.get("message", ""), MAX_TEXT),
-            function=_text(error.get("function", ""), 200),
-            mutated=tuple(_text(m, 100) for m in mutated),
+            function=_line(error.get("function", ""), 200),
+            mutated=tuple(_line(m, 100) for m in mutated),
             stdout=_text(event.get("stdout", ""), MAX_TEXT),
         )
     except ProtocolError:

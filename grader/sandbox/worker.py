@@ -142,6 +142,11 @@ def install_guard(allowed_write_dir, forbidden_dirs):
     sys.addaudithook(hook)
 
 
+def one_line(name):
+    """A name as one line: line breaks shown as \\n (names are never multi-line text)."""
+    return str(name).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def student_traceback(exc, exercises_dir):
     """The exception formatted with only the student's own frames."""
     prefix = os.path.realpath(exercises_dir) + os.sep
@@ -150,9 +155,15 @@ def student_traceback(exc, exercises_dir):
         for f in traceback.extract_tb(exc.__traceback__)
         if os.path.realpath(f.filename).startswith(prefix)
     ]
+    for f in frames:
+        f.name = one_line(f.name)  # a code name with a line break would start a fake line
     lines = traceback.format_list(frames[-50:]) if frames else []
     head = "Traceback (most recent call last):\n" if lines else ""
-    text = head + "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+    last = "".join(traceback.format_exception_only(type(exc), exc))
+    for name in (type(exc).__module__, type(exc).__qualname__):
+        if isinstance(name, str) and name != one_line(name):
+            last = last.replace(name, one_line(name), 1)
+    text = head + "".join(lines) + last
     return text if len(text) <= TEXT_CAP else text[: TEXT_CAP - 30] + "\n... (message cut short)"
 
 
