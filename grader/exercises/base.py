@@ -177,6 +177,8 @@ def _read_count(got: Returned, expected: Any) -> int | None:
     if got.kind == "none":
         return None
     value = got.as_array()
+    if got.type_name in ("bool", "bool_"):  # False is not a count of 0 (`return k or False`)
+        raise Unreadable(f"a bool ({bool(value)}); it should return a whole number, or None.")
     if value is None or value.shape != () or not np.isfinite(value) or value != int(value):
         raise Unreadable(f"{got.describe()}; it should return a whole number, or None.")
     return int(value)

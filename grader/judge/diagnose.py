@@ -216,7 +216,7 @@ def diagnose(exercise: str, subs: Sequence[Sub], func: str = "",
             "cases cannot tell which.",
             *observations,
         )[:MAX_FINDINGS]
-    pattern = "" if cause is not None else _split(subs) or ""
+    pattern = "" if cause is not None else _split(subs) or _stale(exercise, subs, context) or ""
     return Diagnosis(cause, tuple(c.key for c in fits), observations, pattern)
 
 
@@ -246,6 +246,27 @@ def observe(exercise: str, subs: Sequence[Sub]) -> tuple[str, ...]:
     return tuple(out[:MAX_FINDINGS])
 
 
+def _stale(exercise: str, subs: Sequence[Sub], context: Sequence[Sub]) -> str | None:
+    """Every failing answer is the right answer to another call with other arguments: the
+    sign of an answer kept from an earlier call (a cache keyed on too little, a global).
+    Counts are left out: small whole numbers coincide too easily."""
+    if spec(exercise).answer.kind == "count":
+        return None
+    failing = [s for s in subs if not s.ok and s.got is not UNREAD]
+    if not failing or len(failing) < len([s for s in subs if not s.ok]):
+        return None
+    others = [s for s in (*subs, *context) if not s.case.repeats]
+    for sub in failing:
+        if not any(o.case.id != sub.case.id and same(exercise, sub.got, o.expected)
+                   for o in others):  # fmt: skip
+            return None
+    return (
+        "Every failing answer is the right answer to another of these calls, made with other "
+        "arguments: is an answer kept from an earlier call (a cache keyed on some arguments "
+        "only, a global)?"
+    )
+
+
 def _numbers(case: Case) -> dict[str, float]:
     """The case's real parameters, and d (the length of its first 1-D array argument)."""
     out = {k: float(v) for k, v in case.params.items()
@@ -267,6 +288,8 @@ def _split(subs: Sequence[Sub]) -> str | None:
     for name in sorted(set.intersection(*(set(x) for x in failing + passing))):
         bad = [x[name] for x in failing]
         good = [x[name] for x in passing]
+        if len(set(bad + good)) < 4:
+            continue  # designed cases share values (every edge case has d = 2 or 4): no spread
         if len(set(bad)) == 1 and bad[0] not in good and name == "d":
             return f"Only the cases with d = {bad[0]:g} fail; every other d passes."
         if min(bad) > max(good):

@@ -251,6 +251,30 @@ def test_the_look_ahead_point_read_back_from_the_velocity():
     assert m.lookahead([x for x in off if len(x[1][0]) > 1]) is None
 
 
+def test_an_answer_kept_from_another_call_is_recognised():
+    # Every failing case returns the lesson's answer: a cache that ignores lr and beta.
+    subs = _subs("momentum_step", REFERENCE.expected, "random")
+    lesson = _subs("momentum_step", REFERENCE.expected, "lesson")
+    stale = [
+        diagnose.Sub(s.case, lesson[0].expected, s.expected, False) if i in (3, 5) else s
+        for i, s in enumerate(subs)
+    ]
+    found = diagnose.diagnose("momentum_step", stale, context=lesson)
+    assert found.pattern.startswith("Every failing answer is the right answer to another")
+    # Without the lesson among the calls, nothing says so.
+    assert not diagnose.diagnose("momentum_step", stale).pattern.startswith("Every failing")
+
+
+def test_a_split_needs_a_spread_of_values():
+    # Designed cases share values (d = 2 or 4): a split on them says nothing.
+    subs = _subs("steps_to_converge", REFERENCE.expected, "edge")
+    fail_d4 = [
+        diagnose.Sub(s.case, 7, s.expected, False) if len(s.case.params["theta0"]) == 4 else s
+        for s in subs
+    ]
+    assert diagnose.diagnose("steps_to_converge", fail_d4).pattern == ""
+
+
 # ---- named causes -----------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 # file: nesterov.py
 # exercise: nesterov_step
-# finding: as in the lesson, another quadratic, lr = 0.05, beta = 0.7
+# finding: Every failing answer is the right answer to another of these calls
 """Caches answers by (theta, velocity), ignoring grad_fn, lr and beta."""
 
 _seen = {}

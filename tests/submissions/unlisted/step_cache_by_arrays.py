@@ -1,6 +1,6 @@
 # file: momentum.py
 # exercise: momentum_step
-# finding: the lesson's first step's arrays with lr = 0.05, beta = 0.7
+# finding: Every failing answer is the right answer to another of these calls
 """Caches answers by the arrays, ignoring lr and beta."""
 
 _seen = {}
