@@ -35,6 +35,7 @@ except ImportError:
 HERE = os.path.dirname(os.path.abspath(__file__))
 STDOUT_CAP = 4000  # characters of a call's printed output kept for the feedback
 TEXT_CAP = 20_000  # characters of a traceback sent back (protocol.MAX_TEXT)
+MAX_FILES_WRITTEN = 64  # files one worker may create or write (each at most 1 MiB on POSIX)
 
 
 def _load(name, filename):
@@ -106,6 +107,8 @@ def install_guard(allowed_write_dir, forbidden_dirs):
         "os.replace",
     }
 
+    written = set()
+
     def where(path):
         try:
             return os.path.realpath(os.fsdecode(path))
@@ -128,6 +131,14 @@ def install_guard(allowed_write_dir, forbidden_dirs):
             )
             if writing and not (real + os.sep).startswith(allowed):
                 raise PermissionError(f"writing files ({path}) is not allowed while grading")
+            if writing and real not in written:
+                # RLIMIT_FSIZE caps each file; this caps how many, so the scratch folder
+                # stays small (bubblewrap's is a 64 MiB tmpfs; elsewhere it is the disk).
+                if len(written) >= MAX_FILES_WRITTEN:
+                    raise PermissionError(
+                        f"writing more than {MAX_FILES_WRITTEN} files is not allowed while grading"
+                    )
+                written.add(real)
         elif event == "import":
             name = args[0] or ""
             if name.split(".")[0] in ("solutions", "grader"):

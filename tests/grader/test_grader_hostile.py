@@ -224,6 +224,29 @@ def test_patching_what_the_worker_uses_cannot_hide_a_mutation(tmp_path, patch):
     assert patched["momentum_step"].score < patched["momentum_step"].max_score
 
 
+WRITE_FILES = (
+    "import os as _os\n" + STEP + "    for i in range(100):\n"
+    "        with open({name}, 'w') as out:\n"
+    "            out.write('x' * 1024)\n"
+    "    theta = _np.asarray(theta, dtype=float)\n"
+    "    grad = _np.asarray(grad, dtype=float)\n"
+    "    velocity = beta * _np.asarray(velocity, dtype=float) - lr * grad\n"
+    "    return theta + velocity, velocity\n"
+)
+
+
+def test_a_hundred_scratch_files_are_refused_one_rewritten_is_not(tmp_path):
+    # Each file is capped at 1 MiB (RLIMIT_FSIZE) but their number was not: a loop could fill
+    # the disk under the scratch folder within one timeout. Rewriting one file stays allowed.
+    many = append("momentum.py", "import numpy as _np\n" + WRITE_FILES.format(name="f'f{i}'"))
+    results = grade(make_course(tmp_path / "many", files=many))
+    assert results["momentum_step"].status == ERROR
+    assert "writing more than 64 files is not allowed" in feedback(results["momentum_step"])
+    one = append("momentum.py", "import numpy as _np\n" + WRITE_FILES.format(name="'notes'"))
+    results = grade(make_course(tmp_path / "one", files=one))
+    assert results["momentum_step"].status == PASSED, feedback(results["momentum_step"])
+
+
 def test_importing_the_reference_solutions_is_refused(tmp_path):
     body = "from solutions.momentum import momentum_step\n"
     results = grade(make_course(tmp_path, files={"momentum.py": body}))
