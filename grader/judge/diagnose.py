@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from grader.exercises import spec
-from grader.exercises.base import Case, close
+from grader.exercises.base import REQUIRED, Case, close
 from grader.judge import findings
 from grader.judge.reference import materialise
 
@@ -216,7 +216,10 @@ def diagnose(exercise: str, subs: Sequence[Sub], func: str = "",
             "cases cannot tell which.",
             *observations,
         )[:MAX_FINDINGS]
-    pattern = "" if cause is not None else _split(subs) or _stale(exercise, subs, context) or ""
+    pattern = ""
+    if cause is None:
+        pattern = (_defaults(exercise, subs, context) or _split(subs)
+                   or _stale(exercise, subs, context) or "")  # fmt: skip
     return Diagnosis(cause, tuple(c.key for c in fits), observations, pattern)
 
 
@@ -244,6 +247,22 @@ def observe(exercise: str, subs: Sequence[Sub]) -> tuple[str, ...]:
             if text:
                 out.append(text)
     return tuple(out[:MAX_FINDINGS])
+
+
+def _defaults(exercise: str, subs: Sequence[Sub], context: Sequence[Sub]) -> str | None:
+    """Only the calls that leave arguments out fail, and calls that pass them all succeed: the
+    defaults in the student's `def` line differ from the stub's."""
+    every = [*subs, *context]
+    failing = [s for s in every if not s.ok]
+    if not failing or any(s.case.style != "defaults" for s in failing):
+        return None
+    if not any(s.ok and s.case.style != "defaults" for s in every):
+        return None
+    wanted = ", ".join(f"{n}={d!r}" for n, d in spec(exercise).signature if d is not REQUIRED)
+    return (
+        "Only the calls that leave out arguments (relying on the defaults) fail; every call "
+        f"that passes them all succeeds. Check the defaults in your `def` line: {wanted}."
+    )
 
 
 def _stale(exercise: str, subs: Sequence[Sub], context: Sequence[Sub]) -> str | None:

@@ -275,6 +275,17 @@ def test_a_split_needs_a_spread_of_values():
     assert diagnose.diagnose("steps_to_converge", fail_d4).pattern == ""
 
 
+def test_only_the_calls_relying_on_defaults_fail():
+    subs = _subs("momentum_step", REFERENCE.expected, "defaults")
+    context = _subs("momentum_step", REFERENCE.expected, "random")
+    wrong = [diagnose.Sub(s.case, (s.got[0] + 1, s.got[1]), s.expected, False) for s in subs]
+    found = diagnose.diagnose("momentum_step", wrong, context=context)
+    assert found.pattern.endswith("Check the defaults in your `def` line: lr=0.1, beta=0.9.")
+    # A failing call that passes every argument: the defaults are not the whole story.
+    context[1] = diagnose.Sub(context[1].case, wrong[0].got, context[1].expected, False)
+    assert "defaults" not in diagnose.diagnose("momentum_step", wrong, context=context).pattern
+
+
 # ---- named causes -----------------------------------------------------------------------------
 
 
