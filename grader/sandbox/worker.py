@@ -126,6 +126,10 @@ def install_guard(allowed_write_dir, forbidden_dirs):
                     f"reading {path} is not allowed while grading (the reference solutions "
                     "and the grader's own files are off limits)"
                 )
+            if mode is None and not (real + os.sep).startswith(allowed) and os.path.isdir(real):
+                # os.open of a folder gives a dir_fd; a relative path opened through it would
+                # be judged below as if it were in the scratch folder, and written anywhere.
+                raise PermissionError(f"opening the folder {path} is not allowed while grading")
             writing = (mode is not None and any(c in str(mode) for c in "wax+")) or (
                 mode is None and isinstance(flags, int) and flags & write_flags
             )

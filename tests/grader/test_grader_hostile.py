@@ -247,6 +247,27 @@ def test_a_hundred_scratch_files_are_refused_one_rewritten_is_not(tmp_path):
     assert results["momentum_step"].status == PASSED, feedback(results["momentum_step"])
 
 
+DIR_FD_WRITE = STEP + (
+    "    import os\n"
+    "    folder = os.open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'),\n"
+    "                     os.O_RDONLY)\n"
+    "    out = os.open('pwned.txt', os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)\n"
+    "    os.write(out, b'written through a dir_fd')\n"
+    "    return theta, velocity\n"
+)
+
+
+def test_a_write_through_a_folders_descriptor_is_refused(tmp_path):
+    # The audit hook sees only the relative name given with dir_fd and judged it as if it were
+    # in the scratch folder: this wrote into the course folder (say .grader/state.json).
+    root = make_course(tmp_path, files=append("momentum.py", DIR_FD_WRITE))
+    results = grade(root)
+    assert not (root / "pwned.txt").exists()
+    assert results["momentum_step"].status == ERROR
+    assert "opening the folder" in feedback(results["momentum_step"])
+    assert_others_pass(results, "momentum_step", "optimize")
+
+
 def test_importing_the_reference_solutions_is_refused(tmp_path):
     body = "from solutions.momentum import momentum_step\n"
     results = grade(make_course(tmp_path, files={"momentum.py": body}))
