@@ -69,9 +69,7 @@ def assert_others_pass(results, *spoilt: str) -> None:
 
 def test_endless_loop_costs_one_timeout_and_the_rest_is_graded(tmp_path):
     files = append("momentum.py", STEP + "    while True:\n        pass\n")
-    started = time.monotonic()
     results = grade(make_course(tmp_path, files=files), timeout=1.0)
-    elapsed = time.monotonic() - started
     step = results["momentum_step"]
     assert step.status == TIMEOUT and step.score == 0
     assert "did not finish within 1 s" in feedback(step)
@@ -85,15 +83,15 @@ def test_endless_loop_costs_one_timeout_and_the_rest_is_graded(tmp_path):
     assert optimize["the lesson's experiment: momentum on the ravine"] == TIMEOUT
     assert optimize["the lesson's experiment: gradient descent on the ravine"] == PASSED
     assert_others_pass(results, "momentum_step", "optimize")
-    assert elapsed < 15, f"two looping functions took {elapsed:.1f} s"
+    # "One timeout, not one per case" is shown by the skipped cases above, not by a stopwatch
+    # (timed assertions fail on a loaded machine; bench/ measures speed).
 
 
 def test_loop_at_import_time_times_out_the_whole_file_once(tmp_path):
     source = (SOLUTIONS / "nesterov.py").read_text() + "\nwhile True:\n    pass\n"
-    started = time.monotonic()
     results = grade(make_course(tmp_path, files={"nesterov.py": source}), timeout=1.0)
-    assert time.monotonic() - started < 10
     assert results["nesterov_step"].status == TIMEOUT
+    assert {c.status for c in results["nesterov_step"].checks} == {TIMEOUT}
     assert "importing exercises/nesterov.py" in feedback(results["nesterov_step"])
     assert_others_pass(results, "nesterov_step")
 
@@ -154,9 +152,8 @@ def test_megabytes_of_output_are_capped_and_still_graded(tmp_path):
             body + "    new_velocity = beta * velocity - lr * grad\n",
         )
     )
-    started = time.monotonic()
+    assert body in source  # the flood really is in the submission
     results = grade(make_course(tmp_path, files={"momentum.py": source}))
-    assert time.monotonic() - started < 60
     assert_others_pass(results)  # printing is allowed; the answers are right
 
 
