@@ -23,7 +23,6 @@ class Status(str, Enum):
 
 PASSED, FAILED, ERROR = Status.PASSED, Status.FAILED, Status.ERROR
 TIMEOUT, NOT_ATTEMPTED = Status.TIMEOUT, Status.NOT_ATTEMPTED
-STATUSES = tuple(Status)
 
 
 class Verdict(Exception):

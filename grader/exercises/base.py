@@ -6,7 +6,7 @@ Plain data and pure functions only (no I/O, no student code), so every layer abo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,6 @@ class Case:
     label: str
     style: str = "positional"  # positional | keywords | defaults
     visible: bool = False
-    tags: tuple[str, ...] = field(default=())
     module: str = ""  # the file in exercises/ (from course.toml), set when cases are built
     repeats: str = ""  # the id of an earlier case with the same arguments (a state probe)
 
@@ -205,7 +204,6 @@ class ExerciseSpec:
     cases: builds the cases from a random generator seeded per exercise.
     correct: the right answer computed like the mistakes are (for diagnosis).
     mistakes: known wrong answers, each with the feedback that names it.
-    variants: other correct ways of answering (a mistake that equals one says nothing).
     findings: observations only this exercise can make, each (failing, params of each) ->
         text or None; the engine's generic findings (factors, precision, substitutions, shapes)
         apply to every exercise without being listed here.
@@ -217,7 +215,6 @@ class ExerciseSpec:
     cases: Callable[[np.random.Generator], list[Case]]
     correct: Callable[[dict[str, Any]], Any]
     mistakes: tuple[Mistake, ...] = ()
-    variants: tuple[Callable[[dict[str, Any]], Any], ...] = ()
     findings: tuple[Callable[[list[tuple[Any, Any, dict[str, Any]]]], str | None], ...] = ()
 
     @property
@@ -263,10 +260,6 @@ def dims(rng: np.random.Generator, n: int) -> list[int]:
 
 def curvatures(rng: np.random.Generator, d: int) -> np.ndarray:
     return np.round(rng.uniform(0.2, 3.0, d), 4)
-
-
-def not_default(key: str, default: float) -> Callable[[dict[str, Any]], bool]:
-    return lambda p: p[key] != default
 
 
 def again(case: Case, n: int, when: str) -> Case:
