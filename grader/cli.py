@@ -16,7 +16,7 @@ from typing import TextIO
 from grader import __version__, argtypes, state
 from grader.course import Course, Exercise, load_course
 from grader.report import Style, render_list, render_run
-from grader.sandbox.process import DEFAULT_TIMEOUT, signals_end_workers
+from grader.sandbox.lifecycle import DEFAULT_TIMEOUT, signals_end_workers
 from labkit.console import Console, install_fallback
 from labkit.errors import LabError, report_error
 
@@ -97,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_fallback(sys.stdout, sys.stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(full=command is None or command in LAZY_COMMANDS)
+    # The whole parser only where its help is shown or its commands run (`--version` alone
+    # needs neither).
+    full = command in LAZY_COMMANDS or (command is None and "--version" not in argv)
+    parser = build_parser(full=full)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
@@ -108,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with signals_end_workers() as caught:
         try:
             code = int(args.handler(args))
+        except BrokenPipeError:
+            # `grader list | head`: the reader left. Nothing more can be said; the rest of the
+            # output goes nowhere (as the Python docs advise), and the status is the shell's
+            # for a closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = 128 + 13
         except LabError as exc:
             code = None if caught else report_error(PROG, exc, sys.stderr)
         except Exception:

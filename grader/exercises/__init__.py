@@ -11,9 +11,12 @@ import importlib
 import pkgutil
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from grader.exercises.base import ExerciseSpec
 from labkit.errors import LabError
+
+if TYPE_CHECKING:  # base imports numpy, which `grader list` and `grader hint` do not need
+    from grader.exercises.base import ExerciseSpec
 
 FOLDER = Path(__file__).parent
 
@@ -22,16 +25,25 @@ class RegistryError(LabError):
     """An exercise module is broken (a course author's error, not a student's)."""
 
 
+def names() -> list[str]:
+    """The exercises this folder describes, from the module names alone (nothing imported)."""
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules([str(FOLDER)])
+        if not info.name.startswith("_") and info.name != "base"
+    )
+
+
 @cache
 def registry() -> dict[str, ExerciseSpec]:
     """Every exercise module in this folder, by exercise name."""
+    from grader.exercises.base import ExerciseSpec
+
     specs: dict[str, ExerciseSpec] = {}
-    for info in sorted(pkgutil.iter_modules([str(FOLDER)]), key=lambda i: i.name):
-        if info.name.startswith("_") or info.name == "base":
-            continue
-        path = FOLDER / f"{info.name}.py"
+    for name in names():
+        path = FOLDER / f"{name}.py"
         try:
-            module = importlib.import_module(f"{__name__}.{info.name}")
+            module = importlib.import_module(f"{__name__}.{name}")
         except Exception as exc:
             raise RegistryError(f"{path}: cannot be imported: {type(exc).__name__}: {exc}") from exc
         spec = getattr(module, "EXERCISE", None)
@@ -40,7 +52,7 @@ def registry() -> dict[str, ExerciseSpec]:
                 f"{path}: defines no `EXERCISE = ExerciseSpec(...)`. Every module in "
                 f"{FOLDER} describes one exercise (helpers go in modules named _*.py)"
             )
-        if spec.name != info.name:
+        if spec.name != name:
             raise RegistryError(
                 f"{path}: EXERCISE.name is {spec.name!r}; name the module after the exercise "
                 f"({spec.name}.py) or fix the name"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from grader import argtypes
 from grader.course import CourseError, load_course
-from grader.sandbox.process import DEFAULT_TIMEOUT
+from grader.sandbox.lifecycle import DEFAULT_TIMEOUT
 
 PROG = "grader"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")

@@ -34,19 +34,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.sandbox import platform, protocol
+from grader.sandbox.lifecycle import _LIVE, _LOCK, _STOPPED, DEFAULT_TIMEOUT
 from grader.sandbox.protocol import Call, Outcome, ProtocolError
 
 WORKER = Path(__file__).with_name("worker.py")
 GRADER_DIR = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 30.0  # python + numpy start-up; generous because CI machines are shared
-DEFAULT_TIMEOUT = 5.0
 OUTPUT_CAP = 8000  # characters kept of what the worker wrote straight to its stdout/stderr
 MAX_FUNCTION_BYTES = 32 << 20  # answers of one function, in all (two 10**6-float arrays: 22 MiB)
 
@@ -144,73 +143,6 @@ class Spawned:
             self.scratch.cleanup()
         except OSError:
             pass
-
-
-_LIVE: set[Spawned] = set()
-_LOCK = threading.RLock()  # re-entrant: stop_all may run in a signal handler
-_STOPPED = threading.Event()
-
-
-def stop_all() -> None:
-    """End every worker of this process and refuse new ones: for Ctrl-C and SIGTERM. Safe in a
-    signal handler (it only kills processes; `close_all` then cleans up)."""
-    _STOPPED.set()
-    with _LOCK:
-        live = list(_LIVE)
-    for spawned in live:
-        spawned.kill()
-
-
-def close_all() -> None:
-    """Reap every worker and remove its scratch folder (after stop_all)."""
-    with _LOCK:
-        live = list(_LIVE)
-    for spawned in live:
-        spawned.close()
-
-
-def _end_pool_processes() -> None:
-    """`grader grade --jobs N` judges in child processes, each with its own workers: end them
-    (their workers follow, as their stdin closes) instead of waiting for their chunks."""
-    multiprocessing = sys.modules.get("multiprocessing")
-    if multiprocessing is None:
-        return
-    for child in multiprocessing.active_children():
-        try:
-            child.terminate()
-        except OSError:
-            pass
-
-
-@contextmanager
-def signals_end_workers() -> Iterator[list[int]]:
-    """While active (main thread only), SIGINT, SIGTERM and SIGHUP end every worker at once,
-    then raise KeyboardInterrupt so `finally` blocks run. The list receives the signal numbers;
-    the caller exits with 128 + the first. Previous handlers come back afterwards."""
-    caught: list[int] = []
-
-    def handler(signum: int, frame: Any) -> None:
-        caught.append(signum)
-        stop_all()
-        _end_pool_processes()
-        raise KeyboardInterrupt
-
-    names = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")  # SIGBREAK: Ctrl-Break on Windows
-    numbers = [getattr(signal, n) for n in names if hasattr(signal, n)]
-    saved = {}
-    if threading.current_thread() is threading.main_thread():
-        saved = {n: signal.signal(n, handler) for n in numbers}
-    try:
-        yield caught
-    except KeyboardInterrupt:
-        if not caught:
-            caught.append(signal.SIGINT)
-            stop_all()
-    finally:
-        for number, previous in saved.items():
-            signal.signal(number, previous)
-        if caught:
-            close_all()
 
 
 def spawn(

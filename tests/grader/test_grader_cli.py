@@ -249,3 +249,15 @@ def test_a_course_without_reference_is_refused_clearly(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert "there is no reference to grade against" in proc.stderr
     assert "grader release" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    # `grader list | head -c0`: the pipe closes before grader writes; the shell's status for a
+    # closed pipe (141), and nothing on stderr.
+    course = make_course(tmp_path, solved=False)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    done = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m grader list | head -c0; exit "${{PIPESTATUS[0]}}"'],
+        cwd=course, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (141, "")

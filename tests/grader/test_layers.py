@@ -8,6 +8,7 @@ the command line. A module may import its own rank or lower, never higher.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,18 @@ def test_grader_check_loads_no_instructor_plot_or_quiz_code(tmp_path):
         if m.startswith(("grader.instructor", "grader.plot", "matplotlib", "quiz"))
     ]
     assert not unwanted, unwanted
+
+
+@pytest.mark.parametrize("command", [["list"], ["hint", "optimize"], ["--version"]])
+def test_commands_that_run_no_code_load_no_numpy(tmp_path, command):
+    course = make_course(tmp_path / "course", solved=False)
+    probe = (
+        "import sys\nimport grader.cli\n"
+        f"try:\n    grader.cli.main({command!r})\nexcept SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, 'grader.cli' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=course, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "False True", done.stdout + done.stderr
