@@ -185,3 +185,16 @@ def test_grader_new_writes_a_working_exercise(course, tmp_path):
     assert again.returncode == 2 and "already" in again.stderr and "Traceback" not in again.stderr
     bad = grader(root, "new", "class", "--file", "x.py")
     assert bad.returncode == 2 and "not a function name" in bad.stderr
+
+
+def test_a_broken_exercise_module_is_one_clear_error(course, tmp_path):
+    root = tmp_path / "typo"
+    shutil.copytree(course, root, ignore=IGNORE)
+    module = root / "grader" / "exercises" / "rmsprop_step.py"
+    module.write_text(module.read_text("utf-8").replace("PAIR,", "PAIRS,", 1), encoding="utf-8")
+    assert "PAIRS," in module.read_text("utf-8")
+    done = grader(root, "check", "rmsprop_step")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "rmsprop_step.py: cannot be imported: ImportError" in done.stderr
+    assert grader(root, "list").returncode == 0  # listing needs no exercise module
