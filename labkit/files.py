@@ -16,9 +16,16 @@ from typing import IO, Any
 
 
 @contextmanager
-def atomic_write(path: Path | str, mode: str = "w", **open_args: Any) -> Iterator[IO[Any]]:
+def atomic_write(
+    path: Path | str, mode: str = "w", durable: bool = True, **open_args: Any
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside `path` ("w" text, UTF-8 by default, or "wb"); on success
-    it replaces `path`, on any exception (Ctrl-C included) it is deleted."""
+    it replaces `path`, on any exception (Ctrl-C included) it is deleted.
+
+    Readers see the old file or the new one, never a part, either way. `durable` also waits
+    until the data is on disk before the rename (a power cut cannot leave an empty file); a
+    file that is written again anyway when it is unreadable can skip that wait, which costs
+    milliseconds per file."""
     path = Path(path)
     if "b" not in mode:
         open_args.setdefault("encoding", "utf-8")
@@ -28,16 +35,17 @@ def atomic_write(path: Path | str, mode: str = "w", **open_args: Any) -> Iterato
         with os.fdopen(fd, mode, **open_args) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_text(path: Path | str, text: str) -> None:
-    """Write `text` (UTF-8) to `path` atomically."""
-    with atomic_write(path) as handle:
+def write_text(path: Path | str, text: str, durable: bool = True) -> None:
+    """Write `text` (UTF-8) to `path` atomically (see atomic_write for `durable`)."""
+    with atomic_write(path, durable=durable) as handle:
         handle.write(text)
 
 

@@ -75,9 +75,16 @@ def close(got: Any, expected: Any) -> bool:
     """Equal within float64 rounding (rtol 1e-9): loose enough for any order of operations,
     tight enough that no wrong formula passes."""
     got, expected = np.asarray(got), np.asarray(expected)
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=1e-9, atol=1e-12, equal_nan=False)
-    )
+    if got.shape != expected.shape:
+        return False
+    if got.dtype.kind == "f" and expected.dtype.kind == "f":
+        # np.allclose's own test, written out: it costs a quarter of the time, and a batch
+        # makes some 30 000 of these comparisons per 100 students. As there, an infinity is
+        # close only to itself (the tolerance around it is infinite), NaN to nothing.
+        with np.errstate(invalid="ignore", over="ignore"):
+            near = np.abs(got - expected) <= 1e-12 + 1e-9 * np.abs(expected)
+            return bool(((near & np.isfinite(expected)) | (got == expected)).all())
+    return bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12, equal_nan=False))
 
 
 class Unreadable(Exception):

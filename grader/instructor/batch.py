@@ -2,10 +2,12 @@
 
 Flow: discover the submissions, skip the ones already graded with the same checks, stage the
 rest (copy or safely unzip, compile to spot syntax errors), then grade them in chunks over
-`jobs` processes. Each process keeps one fork server (`zygote.Zygote`) for the sandbox and runs
-one pytest session per chunk (`judge_many`). Each student's feedback is written atomically as
-soon as its chunk is done, and grades.csv is rewritten after every chunk, so an interrupted run
-keeps everything already graded. Nothing here prints: progress goes to a callback.
+`jobs` processes, started before the staging so that they load meanwhile. Each process keeps
+one fork server (`zygote.Zygote`) for the sandbox and judges a chunk at a time (`judge_many`).
+Each student's feedback is written atomically as soon as its chunk is done, and grades.csv is
+rewritten after every chunk, so an interrupted run keeps everything already graded (synced to
+disk at the end: a file a power cut broke is only graded again). Nothing here prints: progress
+goes to a callback.
 
 Only verdicts are reused by a re-run. A row is a verdict unless the grader itself failed on it
 (an internal error in a check, a sandbox that could not start a worker, a fork server that died
@@ -25,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,6 @@ from grader.instructor.gradebook import (
     write_feedback,
     write_gradebook,
 )
-from grader.instructor.judge_many import FixedReference, Task, judge_many
 from grader.instructor.submissions import (
     Submission,
     SubmissionError,
@@ -48,6 +50,7 @@ from grader.instructor.submissions import (
     discover,
     stage,
 )
+from grader.instructor.tasks import FixedReference, Task
 from grader.judge.cases import build
 from grader.judge.recorded import default_reference, reference_fingerprint
 from grader.results import ExerciseResult, RunResult
@@ -184,34 +187,37 @@ def grade(
         progress(0, total)
     staging = Path(tempfile.mkdtemp(prefix="grader-batch-"))
     try:
-        everyone = [s.source for s in submissions]  # the skipped ones too: already graded
-        tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback, visibility,
-                                 everyone)  # fmt: skip
-        done = total - len(tasks)
-        if progress:
-            progress(done, total)
-        write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows])
-        for results, retried in _grade_tasks(course, tasks, seed, timeout, jobs, isolation):
-            batch.regraded += retried
-            for student, run in results.items():
-                if isinstance(run, str):  # the judging process itself died on this chunk
-                    rows[student] = row = error_row(
-                        course, student, NOT_GRADED.format(run), final=False
-                    )
-                    write_error_feedback(feedback, row, batch.settings, meta[student][0],
-                                         visibility)  # fmt: skip
-                    done += 1
-                    continue
-                run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
-                                {"student": student, "checks": batch.checks,
-                                 "submission": meta[student][0],
-                                 "isolation": batch.isolation})  # fmt: skip
-                rows[student] = _row(course, student, run, meta[student][1])
-                write_feedback(feedback, student, run, rows[student], visibility)
-                done += 1
-            write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows])
+        with _judges(course, len(todo), seed, timeout, jobs, isolation) as pool:
+            everyone = [s.source for s in submissions]  # the skipped ones too: already graded
+            tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback,
+                                     visibility, everyone)  # fmt: skip
+            done = total - len(tasks)
             if progress:
                 progress(done, total)
+            write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows],
+                            False)  # fmt: skip
+            for results, retried in _grade_tasks(pool, tasks, jobs):
+                batch.regraded += retried
+                for student, run in results.items():
+                    if isinstance(run, str):  # the judging process itself died on this chunk
+                        rows[student] = row = error_row(
+                            course, student, NOT_GRADED.format(run), final=False
+                        )
+                        write_error_feedback(feedback, row, batch.settings, meta[student][0],
+                                             visibility)  # fmt: skip
+                        done += 1
+                        continue
+                    run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
+                                    {"student": student, "checks": batch.checks,
+                                     "submission": meta[student][0],
+                                     "isolation": batch.isolation})  # fmt: skip
+                    rows[student] = _row(course, student, run, meta[student][1])
+                    write_feedback(feedback, student, run, rows[student], visibility)
+                    done += 1
+                graded = [rows[s] for s in order if s in rows]
+                write_gradebook(out, batch.settings, course, graded, False)
+                if progress:
+                    progress(done, total)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     batch.rows = [rows[s] for s in order]
@@ -251,44 +257,70 @@ def _stage_all(course: Course, todo: list[tuple[Submission, str]], staging: Path
     return tasks, meta
 
 
-def _grade_tasks(
-    course: Course,
-    tasks: list[Task],
-    seed: int,
-    timeout: float,
-    jobs: int,
-    isolation: Isolation | None = None,
-) -> Iterator[tuple[dict[str, RunResult | str], int]]:
-    """Yield ({student: RunResult}, how many were regraded) chunk by chunk, in parallel over
-    `jobs` processes. A chunk whose judging process died maps its students to the reason."""
-    if not tasks:
+def _chunk_size(count: int, jobs: int) -> int:
+    return max(1, min(CHUNK, -(-count // (jobs * 2))))
+
+
+@contextmanager
+def _judges(course: Course, count: int, seed: int, timeout: float, jobs: int,
+            isolation: Isolation | None) -> Iterator[ProcessPoolExecutor | None]:  # fmt: skip
+    """The judging processes for `count` submissions, started now so that they load Python,
+    numpy, pytest and their fork server while the submissions are staged; None when one
+    process is enough (it is this one, then)."""
+    if not count:
+        yield None
         return
     reference = FixedReference.compute(default_reference(course), build(course.exercises, seed))
-    jobs = jobs or os.cpu_count() or 1
-    chunk = max(1, min(CHUNK, -(-len(tasks) // (jobs * 2))))
-    chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
     args = (course, seed, reference, timeout, isolation)
-    if jobs == 1 or len(chunks) == 1:
+    jobs = jobs or os.cpu_count() or 1
+    processes = min(jobs, -(-count // _chunk_size(count, jobs)))
+    if processes <= 1:
         _init(*args)
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, context, _init, args) as pool:
+        for _ in range(processes):  # each submit that finds no idle process starts one
+            pool.submit(os.getpid)
+        yield pool
+
+
+def _grade_tasks(
+    pool: ProcessPoolExecutor | None, tasks: list[Task], jobs: int
+) -> Iterator[tuple[dict[str, RunResult | str], int]]:
+    """Yield ({student: RunResult}, how many were regraded) chunk by chunk, over the judging
+    processes of `pool` (or in this process). A chunk whose judging process died maps its
+    students to the reason."""
+    if not tasks:
+        return
+    chunk = _chunk_size(len(tasks), jobs or os.cpu_count() or 1)
+    chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+    if pool is None:
         for part in chunks:
             yield _grade_chunk(part)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, len(chunks)), context, _init, args) as pool:
-        pending = {pool.submit(_grade_chunk, part): part for part in chunks}
-        try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    part = pending.pop(future)
-                    try:
-                        yield future.result()
-                    except (BrokenProcessPool, SandboxError) as exc:
-                        why = f"{type(exc).__name__}: {exc}"
-                        yield {task.student: why for task in part}, 0
-        finally:
-            for future in pending:
-                future.cancel()
+    pending = {pool.submit(_grade_chunk, part): part for part in chunks}
+    try:
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                part = pending.pop(future)
+                try:
+                    yield future.result()
+                except (BrokenProcessPool, SandboxError) as exc:
+                    why = f"{type(exc).__name__}: {exc}"
+                    yield {task.student: why for task in part}, 0
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def judge_many(*args: Any, **kwargs: Any) -> dict[str, RunResult]:
+    """`judge_many.judge_many`, imported when first needed: it imports pytest, which the main
+    process of a batch with judging processes never needs (a tenth of a second at start)."""
+    from grader.instructor.judge_many import judge_many as run
+
+    return run(*args, **kwargs)
 
 
 _STATE: dict[str, Any] = {}
@@ -302,7 +334,7 @@ def _init(course: Course, seed: int, reference: FixedReference, timeout: float,
 
         die_with_parent()  # and so its fork server and workers, when `grader grade` is killed
     _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout,
-                  isolation=isolation)  # fmt: skip
+                  isolation=isolation, cases=build(course.exercises, seed))  # fmt: skip
     _launcher()
 
 
@@ -348,7 +380,7 @@ def _grade_chunk(tasks: list[Task]) -> tuple[dict[str, RunResult], int]:
 def _judge(tasks: list[Task], launcher: Any) -> dict[str, RunResult]:
     s = _STATE
     return judge_many(tasks, s["course"].exercises, s["seed"], s["reference"], s["timeout"],
-                      launcher=launcher)  # fmt: skip
+                      launcher=launcher, cases=s.get("cases"))  # fmt: skip
 
 
 def internal_error(run: RunResult) -> str:

@@ -1,62 +1,45 @@
-"""Grade many staged submissions with one pytest session: the same hidden checks, run per student.
+"""Grade many staged submissions: the same hidden checks, run per student.
 
-`grader check` pays for a pytest session (collection, set-up) per run. Here the checks' `judge`
-fixture is parametrized over the students, with session scope, so pytest runs every check of
-student 1, then every check of student 2, ... in one session, and each check sees only its
-student's outcomes. Meanwhile a small pool of threads runs the students' code in the sandbox
-(forked from a `Zygote`), a few students ahead of the checks.
+The checks are collected by pytest once per process. When every check is a plain function of
+the `judge` fixture alone (no other fixture, no marks, no parametrization: all of ours, and
+what `grader new` writes), each student's checks are called directly, in pytest's order, with
+that student's judge: pytest's per-test machinery (set-up, reports, hooks) costs about as much
+as the checks themselves, 25 times per student. Otherwise the `judge` fixture is parametrized
+over the students, with session scope, and pytest runs every check of student 1, then of
+student 2, ... in one session. Meanwhile a small pool of threads runs the students' code in the
+sandbox (forked from a `Zygote`), a few students ahead of the checks.
 
-The verdicts are the same as `grader check`'s: the same check files, the same plugin code
-(`collector.Collector`), the same result assembly (`runner.assemble`).
+The verdicts are the same as `grader check`'s: the same check files, the same verdict records
+(`collector.verdict_record`), the same result assembly (`runner.assemble`).
 """
 
 from __future__ import annotations
 
-import copy
+import inspect
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader.course import Exercise
+from grader.instructor.tasks import Task
 from grader.judge import cases as case_builder
 from grader.judge.cases import Case
-from grader.judge.collector import Collector
+from grader.judge.collector import Collector, Record, title, verdict_record
 from grader.judge.judging import Judge
-from grader.judge.runner import CHECKS_DIR, _pytest_main, assemble
+from grader.judge.reference import NoReference
+from grader.judge.runner import CHECKS_DIR, GraderError, _pytest_main, assemble
 from grader.results import RunResult
 from grader.sandbox.process import Launcher, run_calls
 from grader.sandbox.protocol import Outcome
 
 SANDBOX_SLOTS = 3  # students whose code runs at the same time, per judging process
-
-
-@dataclass(frozen=True)
-class Task:
-    """One staged submission: where its exercises are and what its code may not read."""
-
-    student: str
-    exercises_dir: Path
-    forbidden: tuple[Path, ...]
-
-
-class FixedReference:
-    """Expected values computed once (every student in a batch gets the same cases)."""
-
-    def __init__(self, expected: dict[str, Any]) -> None:
-        self._expected = expected
-
-    @classmethod
-    def compute(cls, reference: Any, cases: Sequence[Case]) -> FixedReference:
-        return cls({case.id: reference.expected(case) for case in cases})
-
-    def expected(self, case: Case) -> Any:
-        return copy.deepcopy(self._expected[case.id])  # a check can never change the next one's
 
 
 class _ManyCollector(Collector):
@@ -69,7 +52,7 @@ class _ManyCollector(Collector):
         super().__init__(None)
         self.students = students
         self._judge_for = judge_for
-        self.by_student: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+        self.by_student: dict[str, list[Record]] = defaultdict(list)
         self._current = ""
 
     def pytest_generate_tests(self, metafunc: Any) -> None:
@@ -92,6 +75,66 @@ class _ManyCollector(Collector):
             self.by_student[item.callspec.params["judge"]].append(self.records.pop())
 
 
+@dataclass(frozen=True)
+class Check:
+    """A hidden check that is a plain function of the judge."""
+
+    exercise: str
+    title: str
+    function: Callable[[Judge], None]
+
+
+JUDGE_CLOSURE = {"judge", "pytestconfig", "request"}  # the fixtures `judge` itself uses
+_PLAIN: dict[tuple[Path, ...], list[Check] | None] = {}
+
+
+def plain_checks(files: Sequence[Path]) -> list[Check] | None:
+    """The checks in these files, in pytest's order, if every one is a plain function of
+    `judge` alone; None if any needs pytest to run it. Collected once per process."""
+    key = tuple(files)
+    if key not in _PLAIN:
+        items: list[Any] = []
+
+        class Collecting(Collector):
+            def pytest_collection_finish(self, session: Any) -> None:
+                items.extend(session.items)
+
+        _pytest_main(list(files), Collecting(None), ["--collect-only"])
+        plain = all(
+            type(item) is pytest.Function
+            and getattr(item, "callspec", None) is None
+            and list(inspect.signature(item.obj).parameters) == ["judge"]
+            and set(item.fixturenames) <= JUDGE_CLOSURE  # no autouse fixture either
+            and not any(True for _ in item.iter_markers())
+            for item in items
+        )  # fmt: skip
+        checks = [Check(i.module.EX, title(i.obj, i.name), i.obj) for i in items]
+        _PLAIN[key] = checks if plain and checks else None
+    return _PLAIN[key]
+
+
+def _run_plain(checks: Sequence[Check], judge: Callable[[], Judge]) -> list[Record]:
+    """One student's records, as the collector would make them under pytest."""
+    try:
+        made: Judge | BaseException = judge()
+    except Exception as exc:  # noqa: BLE001 - as a fixture error is under pytest: every check
+        made = exc
+    records = []
+    for check in checks:
+        exc: BaseException | None = made if isinstance(made, BaseException) else None
+        if exc is None:
+            try:
+                check.function(made)  # type: ignore[arg-type]
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as raised:  # noqa: BLE001 - a check's bug is recorded as ours
+                exc = raised
+        if isinstance(exc, NoReference):
+            raise GraderError(str(exc))  # no reference, no verdict at all
+        records.append(verdict_record(check.exercise, check.title, exc))
+    return records
+
+
 def judge_many(
     tasks: Sequence[Task],
     exercises: Sequence[Exercise],
@@ -99,10 +142,12 @@ def judge_many(
     reference: Any,
     timeout: float,
     launcher: Launcher | None = None,
+    cases: Sequence[Case] | None = None,
 ) -> dict[str, RunResult]:
-    """Every task's RunResult, as `run_checks` would give it for that student alone."""
+    """Every task's RunResult, as `run_checks` would give it for that student alone.
+    `cases`: the cases of (exercises, seed) if already built (a batch builds them once)."""
     names = [ex.name for ex in exercises]
-    cases = case_builder.build(exercises, seed)
+    cases = list(cases) if cases is not None else case_builder.build(exercises, seed)
     calls = [c.call() for c in cases]
     futures: dict[str, Future[dict[str, Outcome]]] = {}
     seconds: dict[str, float] = {}
@@ -114,19 +159,27 @@ def judge_many(
         finally:
             seconds[task.student] = time.perf_counter() - started
 
+    files = [CHECKS_DIR / f"check_{name}.py" for name in names]
+    checks = plain_checks(files)
+    records: dict[str, list[Record]] = {}
     with ThreadPoolExecutor(SANDBOX_SLOTS, thread_name_prefix="sandbox") as pool:
         for task in tasks:
             futures[task.student] = pool.submit(sandbox, task)
-        plugin = _ManyCollector(
-            [t.student for t in tasks],
-            lambda student: Judge(cases, futures[student].result(), reference),
-        )
+
+        def judge_of(student: str) -> Judge:
+            return Judge(cases, futures[student].result(), reference)
+
         try:
-            _pytest_main([CHECKS_DIR / f"check_{name}.py" for name in names], plugin)
+            if checks is not None:
+                for task in tasks:
+                    records[task.student] = _run_plain(checks, partial(judge_of, task.student))
+            else:
+                plugin = _ManyCollector([t.student for t in tasks], judge_of)
+                _pytest_main(files, plugin)
+                records = {t.student: plugin.by_student[t.student] for t in tasks}
         finally:
             for future in futures.values():
                 future.cancel()
     return {
-        t.student: assemble(exercises, plugin.by_student[t.student], seed, seconds[t.student])
-        for t in tasks
+        t.student: assemble(exercises, records[t.student], seed, seconds[t.student]) for t in tasks
     }

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, CourseError
-from grader.instructor.judge_many import FixedReference, Task, judge_many
+from grader.instructor.judge_many import judge_many
 from grader.instructor.known_wrong import build_submission, discover
+from grader.instructor.tasks import FixedReference, Task
 from grader.judge.cases import build
 from grader.judge.reference import SolutionReference
 from grader.results import RunResult

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,24 +49,30 @@ class Collector:
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
         if call.when != "call" and call.excinfo is None:
             return
-        exercise = item.module.EX
-        # One line, whatever the docstring's layout: Python 3.13 strips a docstring's
-        # indentation and earlier versions keep it, which changed the feedback's text.
-        title = " ".join((item.obj.__doc__ or item.name).split())
-        if call.excinfo is None:
-            self.records.append(Record(exercise, title, PASSED))
-            return
-        exc = call.excinfo.value
+        exc = None if call.excinfo is None else call.excinfo.value
+        record = verdict_record(item.module.EX, title(item.obj, item.name), exc)
         if isinstance(exc, NoReference):
             # No reference means no verdict at all: stop the run, don't fail the student.
             self.internal = str(exc)
-        if isinstance(exc, Verdict):
-            self.records.append(Record(exercise, title, exc.status, str(exc)))
-        else:
-            # A bug in a check is ours, not the student's: say so plainly, don't blame them.
-            where = call.excinfo.traceback[-1]
-            self.records.append(Record(
-                exercise, title, ERROR,
-                f"internal error in the grader ({type(exc).__name__}: {exc} at "
-                f"{Path(str(where.path)).name}:{where.lineno + 1}). Please report this.",
-            ))  # fmt: skip
+        self.records.append(record)
+
+
+def title(function: Any, name: str) -> str:
+    """A check's feedback line: its docstring on one line, whatever its layout (Python 3.13
+    strips a docstring's indentation and earlier versions keep it)."""
+    return " ".join((function.__doc__ or name).split())
+
+
+def verdict_record(exercise: str, title: str, exc: BaseException | None) -> Record:
+    """The record of a check that returned (exc None) or raised `exc`."""
+    if exc is None:
+        return Record(exercise, title, PASSED)
+    if isinstance(exc, Verdict):
+        return Record(exercise, title, exc.status, str(exc))
+    # A bug in a check is ours, not the student's: say so plainly, don't blame them.
+    where = traceback.extract_tb(exc.__traceback__)[-1:]
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    return Record(
+        exercise, title, ERROR,
+        f"internal error in the grader ({type(exc).__name__}: {exc}{at}). Please report this.",
+    )  # fmt: skip

@@ -45,6 +45,7 @@ class Judge:
         self.outcomes = outcomes
         self.reference = reference
         self._expected: dict[str, Any] = {}
+        self._judged: dict[tuple[str, str], tuple[diagnose.Sub, str]] = {}
 
     def expected(self, case: Case) -> Any:
         """The reference's answer, computed once per case (several checks read each one)."""
@@ -69,6 +70,15 @@ class Judge:
             raise_for_outcome(exercise, case, self.outcomes[case.id], two_d_ok)
         for case in selected:
             yield Answer(case, self.outcomes[case.id], self.expected(case))
+
+    def judged(self, exercise: str, case: Case) -> tuple[diagnose.Sub, str]:
+        """`judged` for a case that returned normally, once per case: the value checks, the
+        diagnosis' context and both property checks all read each answer."""
+        key = (exercise, case.id)
+        if key not in self._judged:
+            answer = Answer(case, self.outcomes[case.id], self.expected(case))
+            self._judged[key] = judged(exercise, answer)
+        return self._judged[key]
 
     def all_outcomes(self, exercise: str) -> list[tuple[Case, Outcome]]:
         return [(c, self.outcomes[c.id]) for c in self.cases if c.exercise == exercise]
@@ -191,7 +201,7 @@ def judged(exercise: str, answer: Answer) -> tuple[diagnose.Sub, str]:
 
 def check_values(judge: Judge, exercise: str, *groups: str) -> None:
     """Judge every sub-case of these groups against the reference; one Failed for all."""
-    judged_subs = [judged(exercise, a) for a in judge.results(exercise, *groups)]
+    judged_subs = [judge.judged(exercise, a.case) for a in judge.results(exercise, *groups)]
     subs = [s for s, _ in judged_subs]
     if all(s.ok for s in subs):
         return
@@ -225,7 +235,7 @@ def _context(judge: Judge, exercise: str, groups: tuple[str, ...]) -> list[diagn
     for case, outcome in judge.all_outcomes(exercise):
         if case.group in groups or case.repeats or outcome.status != "ok":
             continue
-        out.append(judged(exercise, Answer(case, outcome, judge.expected(case)))[0])
+        out.append(judge.judged(exercise, case)[0])
     return out
 
 
@@ -233,8 +243,7 @@ def _wrong_answers(judge: Judge, exercise: str) -> list[Case]:
     wrong = []
     for case, outcome in judge.all_outcomes(exercise):
         raise_for_outcome(exercise, case, outcome)
-        answer = Answer(case, outcome, judge.expected(case))
-        if not judged(exercise, answer)[0].ok:
+        if not judge.judged(exercise, case)[0].ok:
             wrong.append(case)
     return wrong
 

@@ -94,11 +94,11 @@ def assemble(
     return RunResult(seed, tuple(results), seconds)
 
 
-def _pytest_main(files: list[Path], plugin: Any) -> None:
+def _pytest_main(files: list[Path], plugin: Any, extra: Sequence[str] = ()) -> None:
     import pytest
 
     args = [
-        *map(str, files),
+        *map(str, files), *extra,
         "-c", os.devnull, "--rootdir", str(CHECKS_DIR), "-o", "python_files=check_*.py",
         "-s", "--assert=plain",
     ]  # fmt: skip

@@ -40,11 +40,7 @@ import select  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("_mlab_worker", _WORKER)
-worker = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(worker)
-
-import numpy  # noqa: E402, F401 - the point of the zygote: imported once, shared by every child
+worker = None  # worker.py, loaded by main() once (not for --probe, which needs no numpy)
 
 STD_FDS = 3  # stdin, stdout/stderr, protocol
 MAX_FDS = 253  # SCM_MAX_FD: the three above and up to 250 files
@@ -300,8 +296,14 @@ def _reap(control):
 
 
 def _preload():
-    """The worker's own modules, loaded once here instead of from disk in every child (which,
-    as another user, may not be able to read them)."""
+    """worker.py, numpy and the worker's own modules, loaded once here instead of from disk in
+    every child (which, as another user, may not be able to read them)."""
+    global worker
+    spec = importlib.util.spec_from_file_location("_mlab_worker", _WORKER)
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+    import numpy  # noqa: F401 - the point of the zygote: imported once, shared by every child
+
     loaded = {}
     original = worker._load
 

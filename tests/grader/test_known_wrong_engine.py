@@ -19,8 +19,8 @@ import pytest
 
 from grader.course import load_course
 from grader.exercises import spec
-from grader.instructor.judge_many import FixedReference
 from grader.instructor.known_wrong import build_submission, discover
+from grader.instructor.tasks import FixedReference
 from grader.judge import cases as case_builder
 from grader.judge import diagnose
 from grader.judge.judging import Answer, Judge, judged
