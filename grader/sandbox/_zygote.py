@@ -43,6 +43,7 @@ import socket  # noqa: E402
 worker = None  # worker.py, loaded by main() once (not for --probe, which needs no numpy)
 
 STD_FDS = 3  # stdin, stdout/stderr, protocol
+SHARED_FD = 4  # the file of array arguments, when the request says "shared" (as shared.FD)
 MAX_FDS = 253  # SCM_MAX_FD: the three above and up to 250 files
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -170,7 +171,8 @@ def child(request, fds, report_fd):
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
-        std, files = fds[:STD_FDS], fds[STD_FDS:]
+        shared = STD_FDS + 1 if request.get("shared") else STD_FDS  # + the arguments' file
+        std, files = fds[:shared], fds[shared:]
         isolate = request.get("isolate") or {}
         mode = isolate.get("mode", "none")
         cwd = request["cwd"]
@@ -184,20 +186,23 @@ def child(request, fds, report_fd):
             os.chown(cwd, uid, uid)
         # Out of the way of fds 0-3, which the next lines overwrite.
         report = fcntl.fcntl(report_fd, fcntl.F_DUPFD, 64) if report_fd >= 0 else 1 << 16
+        moved = fcntl.fcntl(std[3], fcntl.F_DUPFD, 64) if len(std) > STD_FDS else -1
         # Targets 0-2 are never sources (sources are >= 3); 3 goes last.
         os.dup2(std[0], 0)
         os.dup2(std[1], 1)
         os.dup2(std[1], 2)
         os.dup2(std[2], 3)
+        if moved >= 0:
+            os.dup2(moved, SHARED_FD)  # the judge's file of array arguments (shared.py)
         # The control socket and everything else of the zygote; the report pipe stays.
-        os.closerange(4, report)
+        os.closerange(SHARED_FD + 1 if len(std) > STD_FDS else SHARED_FD, report)
         os.closerange(report + 1, 1 << 16)
         if mode == "bwrap":
             pid = os.fork()
             if pid:
                 os.write(report, str(pid).encode())
                 os.close(report)
-                for fd in (0, 1, 2, 3):
+                for fd in range(SHARED_FD + 1 if len(std) > STD_FDS else SHARED_FD):
                     os.close(fd)  # only the worker holds its pipes: its end is their EOF
                 _mirror(os.waitpid(pid, 0)[1])
             os.close(report)
@@ -272,7 +277,8 @@ def serve(control):
                 return  # the judge went away
             try:
                 request = json.loads(message)
-                ok = len(fds) == STD_FDS + len(request.get("files", []))
+                extra = 1 if request.get("shared") else 0
+                ok = len(fds) == STD_FDS + extra + len(request.get("files", []))
             except ValueError:
                 ok = False
             if not ok:

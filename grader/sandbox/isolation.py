@@ -42,6 +42,7 @@ SANDBOX = (
     "/sandbox"  # the private tmpfs: the worker's cwd, HOME and the copy of the student's files
 )
 INNER_EXERCISES = SANDBOX + "/exercises"
+ARGUMENTS = ".momentum-args"  # shared.NAME (not imported: this module comes before numpy's)
 SCRATCH_BYTES = 64 * 1024 * 1024  # above staging's 20 MiB per submission
 UID_BASE = 10_000_000  # user backend: worker uid = UID_BASE + its pid, unique while it lives
 MODES = ("auto", "required", "none")
@@ -98,6 +99,9 @@ class Isolation:
             inner = [_inner(a) for a in argv]
             inner = [INNER_EXERCISES if a == exercises_dir else a for a in inner]
             binds = ["--ro-bind", exercises_dir, INNER_EXERCISES]
+            arguments = Path(scratch_dir) / ARGUMENTS  # see shared.py: the judge reads it too
+            if arguments.is_file():
+                binds += ["--bind", str(arguments), f"{SANDBOX}/{ARGUMENTS}"]
             return [*self.bwrap_args(scratch=True), *binds, "--chdir", SANDBOX, "--", *inner], env
         if self.backend == "user":
             uid = UID_BASE + _next_slot()

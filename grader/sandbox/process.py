@@ -35,13 +35,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import platform, protocol
+from grader.sandbox import platform, protocol, shared
 from grader.sandbox.lifecycle import _LIVE, _LOCK, _STOPPED, DEFAULT_TIMEOUT
 from grader.sandbox.protocol import Call, Outcome, ProtocolError
+from grader.sandbox.shared import SharedArgs
 
 WORKER = Path(__file__).with_name("worker.py")
 GRADER_DIR = Path(__file__).resolve().parents[1]
@@ -87,7 +88,8 @@ def run_calls(
     alone = False  # one file per worker, once a broken worker could not say whose fault it was
     while pending:
         batch = [c for c in pending if c.module == pending[0].module] if alone else pending
-        worker = _Worker(spawn(exercises_dir, forbidden, launcher, wrap), batch, limits, alone)
+        spawned = spawn(exercises_dir, forbidden, launcher, wrap, batch)
+        worker = _Worker(spawned, batch, limits, alone)
         worker.run(outcomes)
         alone = alone or worker.unsure
         pending = [c for c in pending if c.id not in outcomes]
@@ -110,6 +112,7 @@ class Spawned:
     out_fd: int
     scratch: tempfile.TemporaryDirectory[str]
     handle: Any = None  # platform state (a Windows job object)
+    shared: SharedArgs = field(default_factory=SharedArgs)  # the calls' array arguments
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -139,6 +142,7 @@ class Spawned:
         platform.detach(self.handle)
         with _LOCK:
             _LIVE.discard(self)
+        self.shared.close()
         try:
             self.scratch.cleanup()
         except OSError:
@@ -150,16 +154,25 @@ def spawn(
     forbidden: Iterable[Path] = (),
     launcher: Launcher | None = None,
     wrap: Wrap | None = None,
+    calls: Sequence[Call] = (),
 ) -> Spawned:
-    """Start a worker; it imports numpy, then waits for its calls on stdin."""
+    """Start a worker for these calls (their array arguments go into a file in its scratch
+    folder, see shared.py); it imports numpy, then waits for the calls on stdin."""
     if _STOPPED.is_set():
         raise SandboxError("the grader was interrupted")
     scratch = tempfile.TemporaryDirectory(prefix="momentum-lab-")
     forbidden_dirs = [str(GRADER_DIR), *(str(Path(f).resolve()) for f in forbidden)]
     exercises = str(Path(exercises_dir).resolve())
     argv = [sys.executable, "-I", "-B", str(WORKER), exercises, json.dumps(forbidden_dirs)]
-    command = WorkerCommand(argv, platform.worker_env(scratch.name), scratch.name, exercises,
-                            scratch.name)  # fmt: skip
+    try:
+        arguments = shared.write(calls, scratch.name)
+    except OSError as exc:
+        scratch.cleanup()
+        raise SandboxError(f"cannot write the calls' arguments: {exc}") from exc
+    env = platform.worker_env(scratch.name)
+    if arguments.path is not None:
+        env[shared.ENV] = shared.NAME  # in its working folder, which is the scratch folder
+    command = WorkerCommand(argv, env, scratch.name, exercises, scratch.name)
     if wrap is not None:
         command = wrap(command)
     proto_r, proto_w = os.pipe()
@@ -169,11 +182,12 @@ def spawn(
             if _STOPPED.is_set():
                 raise SandboxError("the grader was interrupted")
             proc = (launcher or popen)(command.argv, command.env, command.cwd, out_w, proto_w)
-            spawned = Spawned(proc, proto_r, out_r, scratch, platform.attach(proc))
+            spawned = Spawned(proc, proto_r, out_r, scratch, platform.attach(proc), arguments)
             _LIVE.add(spawned)
     except (OSError, SandboxError) as exc:
         os.close(proto_r)
         os.close(out_r)
+        arguments.close()
         scratch.cleanup()
         if isinstance(exc, SandboxError):
             raise
@@ -317,7 +331,9 @@ class _Worker:
 
     def _talk(self, lines: _Lines) -> None:
         proc = self.spawned.proc
-        request = {"calls": [c.to_json() for c in self.queue], "limits": platform.posix_layer()}
+        sent = {c["id"]: c for c in self.spawned.shared.calls}
+        calls = [sent.get(c.id) or c.to_json() for c in self.queue]
+        request = {"calls": calls, "limits": platform.posix_layer()}
         data = json.dumps(request).encode() + b"\n"
         # In a thread: a request larger than the pipe's buffer must not block the deadline.
         threading.Thread(target=_send, args=(proc.stdin, data), daemon=True).start()
@@ -379,6 +395,10 @@ class _Worker:
 
     def _accept(self, call: Call, event: dict[str, Any], size: int) -> Outcome:
         outcome = protocol.decode_result(event)
+        # The judge's own look at the arguments, whatever the worker reported (shared.py).
+        seen = self.spawned.shared.changed(call.id)
+        if seen:
+            outcome = replace(outcome, mutated=tuple(dict.fromkeys((*outcome.mutated, *seen))))
         key = (call.module, call.func)
         spent = self.limits.spent.get(key, 0) + size
         self.limits.spent[key] = spent

@@ -126,7 +126,15 @@ class GradSpec:
         return GradSpec({"kind": "quadratic", "curvatures": [float(c) for c in curvatures]})
 
 
-def decode_arg(obj: dict[str, Any], make_grad: Any) -> Any:
+def decode_arg(obj: dict[str, Any], make_grad: Any, shared: Any = None) -> Any:
+    """An argument as the student's function gets it. {"shared": ...} is a view into
+    `shared` (the mapped file of array arguments, see the judge's shared.py)."""
+    if "shared" in obj:
+        spec = obj["shared"]
+        dtype = {"float64": _FLOAT64, "int64": np.int64}[spec["dtype"]]
+        shape = tuple(_count(n) for n in spec["shape"])
+        flat = _FROMBUFFER(shared, dtype=dtype, count=math.prod(shape), offset=spec["offset"])
+        return _NDARRAY.reshape(flat, shape)
     if "array" in obj:
         array = decode_array(obj["array"])
         return array.astype(np.int64) if obj.get("dtype") == "int64" else array

@@ -23,6 +23,7 @@ import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
+import mmap  # noqa: E402 - here, not when needed: the fork server's child may no longer read it
 import signal  # noqa: E402
 import threading  # noqa: E402
 import traceback  # noqa: E402
@@ -261,6 +262,18 @@ def main():
     request = json.loads(sys.stdin.buffer.readline())
     sys.stdin = io.StringIO("")  # a student's input() gets EOF at once instead of hanging
     die_with_judge()
+    # Every call's arguments, decoded before any student code runs: array arguments are views
+    # into the file the judge reads (see the judge's shared.py), so changing one in place
+    # shows there, and code loaded later cannot swap in arrays of its own.
+    arguments = shared_arguments()
+    decoded = {
+        call["id"]: (
+            [protocol.decode_arg(a, surfaces.grad_fn_from_spec, arguments) for a in call["args"]],
+            {k: protocol.decode_arg(v, surfaces.grad_fn_from_spec, arguments)
+             for k, v in call["kwargs"].items()},
+        )
+        for call in request["calls"]
+    }  # fmt: skip
     if request.get("limits"):
         set_limits()
     send({"event": "ready"})
@@ -290,10 +303,24 @@ def main():
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             send({"event": "imported", "module": name, "stdout": capture.text()})
         module, import_error = modules[name]
-        send(run_call(call, module, import_error, protocol, surfaces, exercises_dir, numpy))
+        args, kwargs = decoded.pop(call["id"])
+        send(run_call(call, args, kwargs, module, import_error, protocol, exercises_dir, numpy))
     send({"event": "done"})
     # Skip interpreter shutdown: atexit handlers and finalizers a student registered never run.
     os._exit(0)
+
+
+def shared_arguments():
+    """The judge's file of array arguments, mapped read-write, or None (no array argument).
+    MOMENTUM_LAB_ARGS is a path in the working folder, or fd:N from the fork server."""
+    where = os.environ.pop("MOMENTUM_LAB_ARGS", "")
+    if not where:
+        return None
+    fd = int(where[3:]) if where.startswith("fd:") else os.open(where, os.O_RDWR)
+    try:
+        return mmap.mmap(fd, os.fstat(fd).st_size)  # shared with the file, on every platform
+    finally:
+        os.close(fd)
 
 
 def private_numpy():
@@ -329,7 +356,7 @@ def unchanged(old, new, numpy):
     return bool(ndarray.all(same))
 
 
-def run_call(call, module, import_error, protocol, surfaces, exercises_dir, numpy):
+def run_call(call, args, kwargs, module, import_error, protocol, exercises_dir, numpy):
     ndarray = numpy[0]
     result = {"event": "result", "id": call["id"]}
     if import_error is not None:
@@ -339,10 +366,6 @@ def run_call(call, module, import_error, protocol, surfaces, exercises_dir, nump
     if not callable(func):
         result.update(status="missing", error={"type": "AttributeError", "message": ""})
         return result
-    args = [protocol.decode_arg(a, surfaces.grad_fn_from_spec) for a in call["args"]]
-    kwargs = {
-        k: protocol.decode_arg(v, surfaces.grad_fn_from_spec) for k, v in call["kwargs"].items()
-    }
     # Copies by the exact types the decoder makes (ndarray.copy, list.copy are C).
     copies = {ndarray: ndarray.copy, list: list.copy}
     before = {str(i): copies[type(a)](a) for i, a in enumerate(args) if type(a) in copies}

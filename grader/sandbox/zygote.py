@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from grader.sandbox import shared
 from grader.sandbox.isolation import (
     INNER_EXERCISES,
     INNER_LIB,
@@ -152,13 +153,18 @@ class Zygote:
             if mode == "bwrap":
                 request["env"] = inner_env(env, cwd)
                 request["cwd"] = SANDBOX
+        arguments = shared.open_for_child(cwd)  # the worker may not see cwd: pass it over
+        if arguments is not None:
+            request["shared"] = True
+            request["env"] = {**request["env"], shared.ENV: f"fd:{shared.FD}"}
         message = json.dumps(request).encode()
         stdin_r, stdin_w = os.pipe()
         try:
             with self._lock:
                 if self._dead:
                     raise SandboxError("the fork server has stopped")
-                fds = [stdin_r, out_fd, proto_fd, *(fd for _, fd in files)]
+                extra = [] if arguments is None else [arguments]
+                fds = [stdin_r, out_fd, proto_fd, *extra, *(fd for _, fd in files)]
                 socket.send_fds(self._sock, [message], fds)
                 try:
                     got = self._pids.get(timeout=STARTUP_SECONDS)
@@ -171,6 +177,8 @@ class Zygote:
             os.close(stdin_r)
             for _, fd in files:
                 os.close(fd)
+            if arguments is not None:
+                os.close(arguments)
         if got is None:
             os.close(stdin_w)
             raise SandboxError("the fork server could not start a worker")

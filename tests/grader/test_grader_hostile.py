@@ -203,8 +203,20 @@ MUTATES = (
      "{**o, 'mutated': []} if isinstance(o, dict) else o, *a, **k)\n",
      "import json.encoder as _e\n_make = _e.c_make_encoder\n"
      "_e.c_make_encoder = lambda *a: (lambda o, l: _make(*a)("
-     "{**o, 'mutated': []} if isinstance(o, dict) else o, l))\n"],
-    ids=["numpy-array-equal", "fake-numpy-module", "json-dumps", "json-c-encoder"],
+     "{**o, 'mutated': []} if isinstance(o, dict) else o, l))\n",
+     # The worker's own bookkeeping, reached through its frame or its module (its globals):
+     # only the judge's look at the shared arguments' file (sandbox/shared.py) stops these.
+     "_inner = momentum_step\ndef momentum_step(*a, **k):\n    out = _inner(*a, **k)\n"
+     "    import sys\n    sys._getframe(1).f_locals['before'].clear()\n    return out\n",
+     "import sys\nfor _m in list(sys.modules.values()):\n"
+     "    if hasattr(_m, 'run_call') and hasattr(_m, 'unchanged'):\n"
+     "        _m.unchanged = lambda *a, **k: True\n",
+     "import sys\ndef _forget(frame, event, arg):\n"
+     "    if event == 'return' and frame.f_code.co_name == 'momentum_step':\n"
+     "        frame.f_back.f_locals['before'].clear()\n"
+     "sys.setprofile(_forget)\n"],
+    ids=["numpy-array-equal", "fake-numpy-module", "json-dumps", "json-c-encoder",
+         "worker-frame", "worker-globals", "profile-hook"],
 )  # fmt: skip
 def test_patching_what_the_worker_uses_cannot_hide_a_mutation(tmp_path, patch):
     # The worker compares arguments and encodes its messages with references it took before
@@ -324,8 +336,10 @@ def test_starting_programs_is_refused(tmp_path):
     assert "not allowed" in feedback(results["momentum_step"])
 
 
-def test_tampering_with_the_gradient_only_hurts_the_student(tmp_path):
-    # Student code can patch the worker's copy of the surfaces; the judge's is untouched.
+def test_patching_the_gradient_factory_is_too_late(tmp_path):
+    # Every call's arguments, gradient functions included, are made before any student code
+    # is loaded (sandbox/shared.py): patching the worker's factory at import changes nothing.
+    # (It used to give the student's own calls zero gradients, and the judge's never.)
     patch = (
         "import sys\n"
         "for m in list(sys.modules.values()):\n"
@@ -334,7 +348,7 @@ def test_tampering_with_the_gradient_only_hurts_the_student(tmp_path):
     )
     source = patch + (SOLUTIONS / "momentum.py").read_text()
     results = grade(make_course(tmp_path, files={"momentum.py": source}))
-    assert results["optimize"].status != PASSED
+    assert results["optimize"].status == PASSED
 
 
 def test_the_cli_survives_a_hostile_submission(tmp_path):

@@ -118,6 +118,23 @@ for _path in ({source!r}, os.path.join(os.path.dirname(__file__), "..", "..", "a
     except OSError:
         pass
 """
+# Right answers, but it writes into its `grad` argument; HIDE also clears the worker's record
+# of that through the worker's frame. The judge reads the arguments' file itself (shared.py).
+MUTATE = """
+import numpy as _np
+_right = momentum_step
+def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
+    out = _right(theta, velocity, grad, lr, beta)
+    if isinstance(grad, _np.ndarray):
+        grad[...] = 7
+    {hide}
+    return out
+"""
+HIDE = """import sys
+    try:
+        sys._getframe(1).f_locals["before"].clear()
+    except Exception:
+        pass"""
 # Raises, with every environment it can reach in the message: its own, every process's.
 LEAK = """
 import os
@@ -195,6 +212,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     student(subs, "peeker", solved=False, extra={"momentum.py": PEEK.format(
         source=str(alice / "momentum.py"))})  # fmt: skip
     student(subs, "leaker", extra={"nesterov.py": LEAK})
+    student(subs, "mutator", extra={"momentum.py": MUTATE.format(hide="")})
+    student(subs, "hider", extra={"momentum.py": MUTATE.format(hide=HIDE)})
     (subs / "mallory").mkdir()
     (subs / "mallory" / "exercises").symlink_to(course / "solutions")
     before = tree_hash(course, subs, REPO / "grader" / "checks")
@@ -269,6 +288,12 @@ def test_the_judges_environment_never_reaches_any_output(hostile) -> None:
             assert TOKEN not in path.read_text(encoding="utf-8", errors="replace"), path
     leaked = (hostile["out"] / "feedback" / "leaker.txt").read_text(encoding="utf-8")
     assert "PATH" in leaked and "HOME" in leaked  # it did show what it could reach
+
+
+def test_a_mutation_hidden_from_the_worker_is_seen_by_the_judge(hostile) -> None:
+    rows = grades(hostile["out"])
+    assert float(rows["mutator"]["momentum_step"]) < float(rows["alice"]["momentum_step"])
+    assert rows["hider"]["momentum_step"] == rows["mutator"]["momentum_step"]
 
 
 def test_a_symlinked_folder_is_refused(hostile) -> None:

@@ -24,8 +24,10 @@ from grader.sandbox.isolation import Isolation, IsolationUnavailable
 sys.path.insert(0, os.path.dirname(__file__))
 from test_grade_isolation import (  # noqa: E402
     DIRFD_READ,
+    HIDE,
     KILL,
     LEAK,
+    MUTATE,
     PEEK,
     SIGN_BUG,
     TOKEN,
@@ -73,6 +75,8 @@ def test_a_hostile_class_under_the_user_backend(open_tmp, monkeypatch) -> None:
     student(subs, "peeker", solved=False, extra={"momentum.py": PEEK.format(
         source=str(alice / "momentum.py"))})  # fmt: skip
     student(subs, "leaker", extra={"nesterov.py": LEAK})
+    student(subs, "mutator", extra={"momentum.py": MUTATE.format(hide="")})
+    student(subs, "hider", extra={"momentum.py": MUTATE.format(hide=HIDE)})
     os.chmod(subs, 0o700)  # submissions are the instructor's: not readable by other users
     out = tmp_path / "out"
     out.mkdir()
@@ -98,6 +102,8 @@ def test_a_hostile_class_under_the_user_backend(open_tmp, monkeypatch) -> None:
     assert rows["thief"]["total"] == "0"
     assert rows["peeker"]["total"] == "0"
     assert rows["killer"]["total"] == "14"
+    assert float(rows["mutator"]["momentum_step"]) < float(rows["alice"]["momentum_step"])
+    assert rows["hider"]["momentum_step"] == rows["mutator"]["momentum_step"]
     for path in out.rglob("*"):
         if path.is_file():
             assert TOKEN not in path.read_text(encoding="utf-8", errors="replace"), path
