@@ -162,7 +162,7 @@ def _guarded(work):  # type: ignore[no-untyped-def]
     except (CourseError, InstructorError, SeedError, OSError) as exc:
         return _error(str(exc))
     except (GraderError, SandboxError, NoReference) as exc:
-        return _error(f"{exc}. The grader could not run: check the installation")
+        return _error(f"{str(exc).rstrip('.')}. The grader could not run: check the installation")
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted. Everything graded so far is kept.", file=sys.stderr)
         return 130

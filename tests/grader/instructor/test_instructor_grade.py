@@ -231,3 +231,16 @@ def test_single_file_is_staged_as_momentum(tmp_path: Path) -> None:
     staged = stage(Submission("zoe", source), course, tmp_path / "stage")
     assert sorted(p.name for p in staged.exercises_dir.iterdir()) == ["momentum.py"]
     assert staged.problems == ["missing nesterov.py, tuning.py"]
+
+
+def test_an_installation_error_is_one_sentence(capsys) -> None:
+    from grader.instructor.commands import _guarded
+    from grader.judge.runner import GraderError
+
+    def work() -> None:
+        raise GraderError("the hidden checks could not run (pytest exit code 4)")
+
+    assert _guarded(work) == 2
+    err = capsys.readouterr().err
+    assert "(pytest exit code 4). The grader could not run: check the installation" in err
+    assert ".." not in err  # the error's own full stop and ours made two
