@@ -177,6 +177,22 @@ def test_the_spawn_hook_wraps_a_worker_command(tmp_path) -> None:
     assert Isolation("none").wrap_command(command) == command
 
 
+HIDDEN_MUTATION = """
+import sys as _sys
+import numpy as _np
+_right = momentum_step
+def momentum_step(theta, velocity, grad, lr=0.1, beta=0.9):
+    out = _right(theta, velocity, grad, lr, beta)
+    if isinstance(grad, _np.ndarray):
+        grad[...] = 7
+    try:
+        _sys._getframe(1).f_locals["before"].clear()
+    except Exception:
+        pass
+    return out
+"""
+
+
 @needs_bwrap
 @pytest.mark.platform("bubblewrap needs Linux")
 def test_without_nested_namespaces_batch_workers_start_fresh_under_bwrap(tmp_path) -> None:
@@ -193,13 +209,21 @@ def test_without_nested_namespaces_batch_workers_start_fresh_under_bwrap(tmp_pat
     subs = tmp_path / "subs"
     shutil.copytree(REPO / "solutions", subs / "alice" / "exercises")
     shutil.copytree(REPO / "exercises", subs / "bob" / "exercises")
+    # Right answers, a changed argument hidden from the worker: the judge reads the arguments'
+    # file, which bubblewrap binds into the fresh worker's sandbox (see sandbox/shared.py).
+    hider = subs / "carol" / "exercises"
+    shutil.copytree(REPO / "solutions", hider)
+    with open(hider / "momentum.py", "a", encoding="utf-8") as handle:
+        handle.write(HIDDEN_MUTATION)
     try:
         batch = grade(load_course(REPO), [subs], tmp_path / "out", seed=4, jobs=1,
                       isolation=fresh)  # fmt: skip
     finally:
         close_workers()
     totals = {row.student: row.total for row in batch.rows}
-    assert batch.isolation == "bwrap" and totals == {"alice": 14.0, "bob": 0.0}
+    assert batch.isolation == "bwrap" and totals["alice"] == 14.0 and totals["bob"] == 0.0
+    carol = next(row for row in batch.rows if row.student == "carol")
+    assert 0 < carol.scores["momentum_step"] < 4  # right values, but "unchanged" failed
 
 
 def test_an_installed_grader_inside_a_bound_folder_is_covered() -> None:
