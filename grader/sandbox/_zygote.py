@@ -324,7 +324,11 @@ def _preload():
 
 
 def probe():
-    """Print "ok" if a worker's namespaces can be made here (run under bubblewrap)."""
+    """Print "ok" if a worker's namespaces can be made here (run under bubblewrap) and numpy
+    can be found (found, not imported: the import is most of a probe's time)."""
+    if importlib.util.find_spec("numpy") is None:
+        print(f"numpy cannot be found inside the sandbox (sys.path: {sys.path})")
+        return
     pid = os.fork()
     if pid == 0:
         try:

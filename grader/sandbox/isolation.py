@@ -215,6 +215,11 @@ def view() -> list[str]:
     for file in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
         if os.path.exists(file):
             args += ["--ro-bind", file, file]
+    # A venv's pyvenv.cfg makes the interpreter find the venv's packages; it lies outside the
+    # roots when sys.prefix is not the venv (Python 3.10 started with -S).
+    config = Path(sys.executable).parent.parent / "pyvenv.cfg"
+    if config.is_file():
+        args += ["--ro-bind", str(config), str(config)]
     for root in _python_roots():
         args += ["--ro-bind", root, root]
         bound.append(root)

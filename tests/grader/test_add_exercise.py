@@ -121,7 +121,8 @@ def test_grade_release_and_gradescope(course, tmp_path):
     text = (out / "grades.csv").read_text(encoding="utf-8")
     rows = {r["student"]: r for r in csv.DictReader(line for line in text.splitlines()
                                                     if not line.startswith("#"))}  # fmt: skip
-    assert rows["ada"]["rmsprop_step"] == "2" and rows["ada"]["total"] == "16"
+    feedback = (out / "feedback" / "ada.txt").read_text(encoding="utf-8")
+    assert rows["ada"]["rmsprop_step"] == "2" and rows["ada"]["total"] == "16", feedback
     assert rows["bob"]["rmsprop_step"] == "0"
 
     edition = tmp_path / "edition"

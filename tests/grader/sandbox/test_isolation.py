@@ -7,6 +7,7 @@ import ast
 import os
 import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -261,3 +262,23 @@ def test_the_grader_folder_shows_empty_when_a_bound_folder_holds_it(tmp_path, mo
     outcomes = run_calls(calls, folder, 5.0, launcher=iso.launcher())
     spied = next(o for o in outcomes.values() if o.error_type == "RuntimeError")
     assert spied.error.rsplit("RuntimeError: ", 1)[1].strip() == "listing=[]"
+
+
+def test_the_view_shows_the_venvs_config(tmp_path, monkeypatch) -> None:
+    # Without its pyvenv.cfg the interpreter inside the sandbox does not know it is a venv and
+    # finds no numpy: sys.prefix is not the venv on Python 3.10 started with -S.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").write_text("")
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+    args = isolation.view()
+    at = args.index(str(tmp_path / "pyvenv.cfg"))
+    assert args[at - 1] == "--ro-bind" and args[at + 1] == str(tmp_path / "pyvenv.cfg")
+
+
+def test_the_probe_says_when_numpy_cannot_be_found() -> None:
+    # What the sandbox's interpreter sees is what the probe sees: without site, no numpy.
+    server = isolation.HERE / "_zygote.py"
+    done = subprocess.run([sys.executable, "-I", "-S", str(server), "--probe"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.stdout.startswith("numpy cannot be found inside the sandbox"), done
