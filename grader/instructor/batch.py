@@ -21,8 +21,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
-import tempfile
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -43,6 +42,7 @@ from grader.instructor.gradebook import (
     write_feedback,
     write_gradebook,
 )
+from grader.instructor.staging_folder import staging_folder
 from grader.instructor.submissions import (
     Submission,
     SubmissionError,
@@ -185,41 +185,38 @@ def grade(
     total = len(todo)
     if progress:
         progress(0, total)
-    staging = Path(tempfile.mkdtemp(prefix="grader-batch-"))
-    try:
-        with _judges(course, len(todo), seed, timeout, jobs, isolation) as pool:
-            everyone = [s.source for s in submissions]  # the skipped ones too: already graded
-            tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback,
-                                     visibility, everyone)  # fmt: skip
-            done = total - len(tasks)
+    with staging_folder() as staging, _judges(course, len(todo), seed, timeout, jobs,
+                                              isolation) as pool:  # fmt: skip
+        everyone = [s.source for s in submissions]  # the skipped ones too: already graded
+        tasks, meta = _stage_all(course, todo, staging, out, batch, rows, feedback,
+                                 visibility, everyone)  # fmt: skip
+        done = total - len(tasks)
+        if progress:
+            progress(done, total)
+        write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows],
+                        False)  # fmt: skip
+        for results, retried in _grade_tasks(pool, tasks, jobs):
+            batch.regraded += retried
+            for student, run in results.items():
+                if isinstance(run, str):  # the judging process itself died on this chunk
+                    rows[student] = row = error_row(
+                        course, student, NOT_GRADED.format(run), final=False
+                    )
+                    write_error_feedback(feedback, row, batch.settings, meta[student][0],
+                                         visibility)  # fmt: skip
+                    done += 1
+                    continue
+                run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
+                                {"student": student, "checks": batch.checks,
+                                 "submission": meta[student][0],
+                                 "isolation": batch.isolation})  # fmt: skip
+                rows[student] = _row(course, student, run, meta[student][1])
+                write_feedback(feedback, student, run, rows[student], visibility)
+                done += 1
+            graded = [rows[s] for s in order if s in rows]
+            write_gradebook(out, batch.settings, course, graded, False)
             if progress:
                 progress(done, total)
-            write_gradebook(out, batch.settings, course, [rows[s] for s in order if s in rows],
-                            False)  # fmt: skip
-            for results, retried in _grade_tasks(pool, tasks, jobs):
-                batch.regraded += retried
-                for student, run in results.items():
-                    if isinstance(run, str):  # the judging process itself died on this chunk
-                        rows[student] = row = error_row(
-                            course, student, NOT_GRADED.format(run), final=False
-                        )
-                        write_error_feedback(feedback, row, batch.settings, meta[student][0],
-                                             visibility)  # fmt: skip
-                        done += 1
-                        continue
-                    run = RunResult(run.seed, _relative(run, meta[student][2]), run.seconds,
-                                    {"student": student, "checks": batch.checks,
-                                     "submission": meta[student][0],
-                                     "isolation": batch.isolation})  # fmt: skip
-                    rows[student] = _row(course, student, run, meta[student][1])
-                    write_feedback(feedback, student, run, rows[student], visibility)
-                    done += 1
-                graded = [rows[s] for s in order if s in rows]
-                write_gradebook(out, batch.settings, course, graded, False)
-                if progress:
-                    progress(done, total)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     batch.rows = [rows[s] for s in order]
     batch.graded = total
     batch.seconds = time.perf_counter() - started
@@ -330,9 +327,11 @@ def _init(course: Course, seed: int, reference: FixedReference, timeout: float,
           isolation: Isolation | None = None) -> None:  # fmt: skip
     """Per judging process: one fork server, reused for every chunk."""
     if multiprocessing.parent_process() is not None:  # -- isolation: a pool process --
+        from grader.sandbox.lifecycle import clean_up_on_sigterm
         from grader.sandbox.zygote import die_with_parent
 
-        die_with_parent()  # and so its fork server and workers, when `grader grade` is killed
+        clean_up_on_sigterm()  # its workers and their scratch folders, then itself
+        die_with_parent(signal.SIGTERM)  # and so when `grader grade` is killed
     _STATE.update(course=course, seed=seed, reference=reference, timeout=timeout,
                   isolation=isolation, cases=build(course.exercises, seed))  # fmt: skip
     _launcher()

@@ -38,8 +38,8 @@ SERVER = Path(__file__).with_name("_zygote.py")
 MAX_FILES = 250  # fds per request: the fork server takes at most 253
 
 
-def die_with_parent() -> None:
-    """Linux: this process gets SIGKILL when its parent dies (a judging process of `grader
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Linux: this process gets `signum` when its parent dies (a judging process of `grader
     grade` whose parent was killed would otherwise live on, with its fork server). Elsewhere
     nothing: the pool's own shutdown ends it there."""
     if not sys.platform.startswith("linux"):
@@ -47,11 +47,11 @@ def die_with_parent() -> None:
     import ctypes
 
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, signum, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() == 1:  # the parent died before the line above: follow it now
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signum)
 
 
 class Zygote:

@@ -639,7 +639,9 @@ def test_a_signal_ends_a_batch_and_every_worker_of_every_judging_process(tmp_pat
     subs = tmp_path / "subs"
     for name in ("ann", "ben", "cat"):
         make_course(subs / name, files=append("momentum.py", STEP + "    while True: pass\n"))
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    temp = tmp_path / "tmp"  # where the batch's staging and its workers' scratch folders go
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TMPDIR": str(temp)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "grader", "grade", str(subs), "--out", str(tmp_path / "out"),
          "--jobs", "2", "--timeout", "60", "--path", str(REPO), "--isolation", "none"],
@@ -675,3 +677,7 @@ def test_a_signal_ends_a_batch_and_every_worker_of_every_judging_process(tmp_pat
             break
         time.sleep(0.1)
     assert not left, f"processes left: {left}"
+    # Nor folders: the judging processes remove their workers' scratch folders (which hold a
+    # copy of a student's files under the user backend), the grader its staging folder.
+    kept = [p.name for p in temp.iterdir() if p.name.startswith(("momentum-lab-", "grader-batch-"))]
+    assert kept == []

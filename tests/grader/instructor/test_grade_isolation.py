@@ -330,7 +330,9 @@ def test_nothing_survives_a_killed_grade(tmp_path: Path) -> None:
     for i in range(6):
         student(subs, f"s{i}", extra={"nesterov.py": LOOP})
     tag = f"mlab-kill-test-{os.getpid()}"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MLAB_TEST_TAG": tag}
+    temp = tmp_path / "tmp"  # the staging folder and the workers' scratch folders go here
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MLAB_TEST_TAG": tag, "TMPDIR": str(temp)}
     flags = ["--isolation", "required", "--jobs", "2", "--timeout", "60", "--path", str(REPO)]
     argv = [sys.executable, "-m", "grader", "grade", str(subs), "--out", str(tmp_path / "out")]
     argv += flags
@@ -346,3 +348,15 @@ def test_nothing_survives_a_killed_grade(tmp_path: Path) -> None:
     while tagged(tag) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert tagged(tag) == []
+    # The judging processes, told by the kernel that the grader died, removed their workers'
+    # scratch folders; the grader's staging folder (the class's code) is left, until the next
+    # batch finds that no running one holds it (a minute later: the clock is moved back here).
+    assert not list(temp.glob("momentum-lab-*"))
+    (left,) = temp.glob("grader-batch-*")
+    lock = left / ".grader-batch.lock"
+    os.utime(lock, (time.time() - 3600, time.time() - 3600))
+    student(tmp_path / "next", "alice")
+    again = [*argv[:4], str(tmp_path / "next"), "--out", str(tmp_path / "out2"), *flags]
+    done = subprocess.run(again, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not left.exists()
