@@ -42,7 +42,7 @@ SANDBOX = (
     "/sandbox"  # the private tmpfs: the worker's cwd, HOME and the copy of the student's files
 )
 INNER_EXERCISES = SANDBOX + "/exercises"
-ARGUMENTS = ".momentum-args"  # shared.NAME (not imported: this module comes before numpy's)
+ARGUMENTS = ".momentum-args"  # the file of the calls' array arguments (see shared.py)
 SCRATCH_BYTES = 64 * 1024 * 1024  # above staging's 20 MiB per submission
 UID_BASE = 10_000_000  # user backend: worker uid = UID_BASE + its pid, unique while it lives
 MODES = ("auto", "required", "none")

@@ -23,9 +23,10 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from grader.sandbox.isolation import ARGUMENTS
 from grader.sandbox.protocol import Call, encode_arg
 
-NAME = ".momentum-args"
+NAME = ARGUMENTS  # in the worker's scratch folder, where bubblewrap binds it too
 ENV = "MOMENTUM_LAB_ARGS"
 FD = 4  # where the fork server's child puts the file's descriptor
 

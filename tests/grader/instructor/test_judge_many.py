@@ -36,7 +36,14 @@ def test_every_check_of_the_course_is_plain_and_in_pytest_order() -> None:
     files = [CHECKS_DIR / f"check_{name}.py" for name in course.names]
     checks = many.plain_checks(files)
     assert checks is not None
-    assert [c.exercise for c in checks][:1] == [course.names[0]]
+    # pytest's order: file by file as given (the course's order), definitions in file order
+    exercises = [c.exercise for c in checks]
+    assert list(dict.fromkeys(exercises)) == course.names
+    assert exercises == sorted(exercises, key=course.names.index)
+    first = (CHECKS_DIR / f"check_{course.names[0]}.py").read_text(encoding="utf-8")
+    titles = [c.title for c in checks if c.exercise == course.names[0]]
+    positions = [first.index(f'"""{t}"""') for t in titles]  # one-line docstrings
+    assert len(titles) == first.count("\ndef test_") and positions == sorted(positions)
     assert len(checks) == sum(
         p.read_text(encoding="utf-8").count("\ndef test_") for p in files
     )  # fmt: skip
